@@ -1,0 +1,71 @@
+"""The participant registry, read in pages so 100,000 people stay fluid."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Participant
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    id: uuid.UUID
+    last_name: str
+    first_name: str
+    stakeholder_type: str
+    email: str | None
+    phone: str | None
+
+
+#: Columns a list can be sorted by, in display order.
+SORT_COLUMNS = ("last_name", "first_name", "stakeholder_type", "email", "phone")
+
+
+def _filtered(query: Select, search: str) -> Select:
+    query = query.where(Participant.erased_at.is_(None))
+    search = search.strip()
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Participant.last_name).like(pattern),
+                func.lower(Participant.first_name).like(pattern),
+                func.lower(Participant.email).like(pattern),
+                func.lower(Participant.phone).like(pattern),
+            )
+        )
+    return query
+
+
+def count_participants(session: Session, search: str = "") -> int:
+    return session.scalar(_filtered(select(func.count(Participant.id)), search)) or 0
+
+
+def participant_page(
+    session: Session,
+    offset: int,
+    limit: int,
+    search: str = "",
+    sort: str = "last_name",
+    descending: bool = False,
+) -> list[ParticipantRow]:
+    """One page of the registry, sorted in SQL (only ``limit`` rows are loaded)."""
+    column = getattr(Participant, sort if sort in SORT_COLUMNS else "last_name")
+    order = column.desc() if descending else column.asc()
+    query = _filtered(
+        select(
+            Participant.id,
+            Participant.last_name,
+            Participant.first_name,
+            Participant.stakeholder_type,
+            Participant.email,
+            Participant.phone,
+        ),
+        search,
+    )
+    query = query.order_by(order, Participant.id).offset(offset).limit(limit)
+    return [ParticipantRow(*row) for row in session.execute(query).all()]

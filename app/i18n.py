@@ -1,0 +1,92 @@
+"""One translation system for every layer: GNU gettext catalogues.
+
+Source strings are English. French is the default language, English is shipped too; Italian,
+Spanish and Bulgarian will follow. Catalogues live in ``app/resources/translations/<lang>/
+LC_MESSAGES/atelier.po`` (edited by people) and ``atelier.mo`` (compiled with
+``python tools/i18n.py compile``). The models, the facilitation layer, the CLI and the Qt views
+all call :func:`_`, so a message raised deep in the store reaches the user in their language.
+
+``_`` looks the current language up at call time, so switching language takes effect for every
+string built after the switch.
+"""
+
+from __future__ import annotations
+
+import gettext
+import locale
+import os
+from pathlib import Path
+
+DOMAIN = "atelier"
+LOCALE_DIR = Path(__file__).parent / "resources" / "translations"
+#: Languages with a shipped catalogue, in the order the preferences list them.
+LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
+DEFAULT_LANGUAGE = "fr"
+
+_current = DEFAULT_LANGUAGE
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_cache: dict[str, gettext.NullTranslations] = {}
+
+
+def system_language() -> str:
+    """The language the interface starts in when the user chose none.
+
+    French unless the system language is English (the product is French first).
+    """
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            code = value.split(":")[0].split("_")[0].split(".")[0].lower()
+            if code in ("c", "posix"):
+                continue
+            return "en" if code == "en" else DEFAULT_LANGUAGE
+    try:
+        code = (locale.getlocale()[0] or "").split("_")[0].lower()
+    except ValueError:
+        code = ""
+    return "en" if code == "en" else DEFAULT_LANGUAGE
+
+
+def normalise(language: str | None) -> str:
+    """Map a language code (or None) to a shipped language."""
+    if not language:
+        return system_language()
+    code = language.replace("-", "_").split("_")[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _load(language: str) -> gettext.NullTranslations:
+    if language not in _cache:
+        _cache[language] = gettext.translation(
+            DOMAIN, localedir=str(LOCALE_DIR), languages=[language], fallback=True
+        )
+    return _cache[language]
+
+
+def set_language(language: str | None) -> str:
+    """Switch every later translation to ``language``; returns the language in effect."""
+    global _current, _translations
+    _current = normalise(language)
+    _translations = _load(_current)
+    return _current
+
+
+def current_language() -> str:
+    return _current
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now (translate when shown)."""
+    return message
+
+
+set_language(DEFAULT_LANGUAGE)

@@ -1,0 +1,52 @@
+"""The data model (SQLAlchemy 2.0, no Qt). Importing this package registers every table."""
+
+from app.models.audit import AuditEvent
+from app.models.base import Base, Entity, utcnow
+from app.models.meta import WorkspaceMeta
+from app.models.organisation import Organisation
+from app.models.participant import (
+    CONSENT_METHODS,
+    CONSENT_PURPOSES,
+    STAKEHOLDER_TYPES,
+    AttributeCategory,
+    AttributeValue,
+    ConsentRecord,
+    Participant,
+    ParticipantAttribute,
+)
+from app.models.process import (
+    MINUTES_STATUSES,
+    PHASES,
+    Attendance,
+    Process,
+    Registration,
+    Session,
+)
+
+#: The Alembic revision this code writes. A test checks it is the migrations' head; the store
+#: compares a workspace against it without loading Alembic, to keep start-up fast.
+SCHEMA_HEAD = "0001"
+
+__all__ = [
+    "CONSENT_METHODS",
+    "CONSENT_PURPOSES",
+    "MINUTES_STATUSES",
+    "PHASES",
+    "SCHEMA_HEAD",
+    "STAKEHOLDER_TYPES",
+    "Attendance",
+    "AttributeCategory",
+    "AttributeValue",
+    "AuditEvent",
+    "Base",
+    "ConsentRecord",
+    "Entity",
+    "Organisation",
+    "Participant",
+    "ParticipantAttribute",
+    "Process",
+    "Registration",
+    "Session",
+    "WorkspaceMeta",
+    "utcnow",
+]

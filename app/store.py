@@ -1,0 +1,644 @@
+"""The store: a workspace file (SQLite) or a shared PostgreSQL database.
+
+A workspace is one SQLite file with the suffix ``.atelier`` that a facilitator can carry on a
+USB stick. Opening one:
+
+1. inspects the file read-only, changing nothing, and refuses clearly what is not a workspace,
+   is damaged, comes from a newer version of the app, or is read-only;
+2. takes an exclusive lock (a ``.lock`` file beside it held with an OS lock, released by the
+   OS if the app dies), so two instances never write the same workspace;
+3. backs up and upgrades an older schema with the migrations shipped in ``app/migrations``;
+4. returns a :class:`Store` with an engine (foreign keys on, WAL, a busy timeout) and a
+   session factory.
+
+Backups use SQLite's online backup API, which is safe while the workspace is open; they rotate
+in the data directory (keep N, default 10).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import socket
+import sqlite3
+import stat
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from app import __version__, config
+from app.errors import (
+    AtelierError,
+    NewerWorkspace,
+    NotAWorkspace,
+    ReadOnlyWorkspace,
+    WorkspaceDamaged,
+    WorkspaceError,
+    WorkspaceLocked,
+    WorkspaceMissing,
+)
+from app.i18n import _
+from app.jobs import CancelToken, Progress, no_progress
+
+#: PRAGMA application_id of every workspace file: "ATLC".
+APPLICATION_ID = 0x41544C43
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+#: Pages copied per step of the online backup (4 KiB pages: 4 MiB per step).
+BACKUP_STEP_PAGES = 1024
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+# --------------------------------------------------------------------------- inspection
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What a read-only look at a workspace file found."""
+
+    path: Path
+    revision: str | None
+    application_id: int
+    read_only: bool
+
+    @property
+    def needs_upgrade(self) -> bool:
+        from app.models import SCHEMA_HEAD
+
+        return self.revision != SCHEMA_HEAD
+
+
+def _sqlite_uri(path: Path, mode: str = "ro") -> str:
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def is_read_only(path: Path) -> bool:
+    """True when the file or its folder cannot be written.
+
+    A file marked read-only (no write permission bit, or the Windows read-only attribute) is
+    respected even by an administrator. SQLite also needs to create its journal files beside
+    the workspace, so a read-only folder (a locked USB stick, a CD) counts too.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return True
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return True
+    if not os.access(path, os.W_OK):
+        return True
+    folder = path.resolve().parent
+    return not os.access(folder, os.W_OK | os.X_OK)
+
+
+def known_revisions() -> set[str]:
+    """Every revision the shipped migrations know (loads Alembic: not on the fast path)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def inspect_file(path: Path | str) -> FileCheck:
+    """Look at a file without changing it; raise a :class:`WorkspaceError` if unusable."""
+    path = Path(path)
+    if not path.exists():
+        raise WorkspaceMissing(_("The workspace “{path}” does not exist.").format(path=path), path)
+    if not path.is_file():
+        raise NotAWorkspace(
+            _("“{path}” is a folder, not an Atelier Citoyen workspace.").format(path=path), path
+        )
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise WorkspaceError(
+            _("“{path}” cannot be read: {reason}").format(path=path, reason=exc.strerror), path
+        ) from exc
+    if header != SQLITE_HEADER:
+        raise NotAWorkspace(
+            _("“{path}” is not an Atelier Citoyen workspace (it is not a database).").format(
+                path=path
+            ),
+            path,
+        )
+    try:
+        con = sqlite3.connect(_sqlite_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        raise WorkspaceDamaged(
+            _("“{path}” cannot be opened as a database: {reason}").format(path=path, reason=exc),
+            path,
+        ) from exc
+    try:
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        tables = {
+            row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        revision = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        written_by = None
+        if "workspace_meta" in tables:
+            row = con.execute(
+                "SELECT value FROM workspace_meta WHERE key = 'app_version_last'"
+            ).fetchone()
+            written_by = row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceDamaged(
+            _("“{path}” is damaged and cannot be read: {reason}").format(path=path, reason=exc),
+            path,
+        ) from exc
+    finally:
+        con.close()
+
+    if app_id != APPLICATION_ID or revision is None:
+        raise NotAWorkspace(
+            _(
+                "“{path}” is a database of another application, not an Atelier Citoyen workspace."
+            ).format(path=path),
+            path,
+        )
+    from app.models import SCHEMA_HEAD
+
+    if revision != SCHEMA_HEAD and revision not in known_revisions():
+        raise NewerWorkspace(
+            _(
+                "“{path}” was made by a newer version of Atelier Citoyen ({version}). "
+                "Install that version or a later one to open it."
+            ).format(path=path, version=written_by or _("schema {rev}").format(rev=revision)),
+            path,
+        )
+    return FileCheck(
+        path=path, revision=revision, application_id=app_id, read_only=is_read_only(path)
+    )
+
+
+# --------------------------------------------------------------------------- locking
+
+
+class InstanceLock:
+    """An exclusive OS lock on ``<workspace>.lock``; the OS drops it if the process dies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(path.name + ".lock")
+        self._fh = None
+
+    def acquire(self) -> None:
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held until release)
+        try:
+            _lock_file(fh)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "?"
+            fh.close()
+            raise WorkspaceLocked(
+                _(
+                    "This workspace is already open in another Atelier Citoyen window "
+                    "({holder}). Close it there first, or open a copy."
+                ).format(holder=holder),
+                self.path,
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(_("process {pid} on {host}").format(pid=os.getpid(), host=socket.gethostname()))
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is None:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        with contextlib.suppress(OSError):
+            _unlock_file(self._fh)
+        self._fh.close()
+        self._fh = None
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock_file(fh) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock_file(fh) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock_file(fh) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock_file(fh) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def _sqlite_engine(path: Path, read_only: bool = False) -> Engine:
+    if read_only:
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(_sqlite_uri(path), uri=True, check_same_thread=False),
+            poolclass=NullPool,
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    return engine
+
+
+class Store:
+    """An open workspace (or shared database): engine, sessions, lock and backups."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        path: Path | None = None,
+        lock: InstanceLock | None = None,
+        backup_count: int = config.DEFAULT_BACKUP_COUNT,
+        read_only: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.path = path
+        self.read_only = read_only
+        self.backup_count = backup_count
+        self._lock = lock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def is_file(self) -> bool:
+        return self.path is not None
+
+    @property
+    def location(self) -> str:
+        """Where the data live, for the status bar: a path, or a URL without its password."""
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.engine.url).render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        """A new ORM session: one per user action (``with store.session() as s: ...``)."""
+        return self._sessions()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session that commits when the block ends and rolls back if it raises."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as con:
+            return current_revision(con)
+
+    def close(self, *, backup: bool = True) -> Path | None:
+        """Close the store; back a workspace file up first (rotating) unless asked not to."""
+        made = None
+        try:
+            if backup and self.is_file and not self.read_only and self.backup_count > 0:
+                made = rotating_backup(self, reason="close")
+        finally:
+            self.engine.dispose()
+            if self.is_file and not self.read_only:
+                _fold_journal(self.path)
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+        return made
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(backup=False)
+
+
+def _fold_journal(path: Path) -> None:
+    """Leave a closed workspace as one self-contained file (no -wal/-shm beside it)."""
+    with contextlib.suppress(sqlite3.Error):
+        con = sqlite3.connect(path)
+        try:
+            con.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            con.close()
+
+
+def _make_temp_file(folder: Path, prefix: str) -> Path:
+    """An empty file in ``folder`` with ordinary permissions (mkstemp makes them private)."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=config.WORKSPACE_SUFFIX, dir=folder)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    with contextlib.suppress(OSError):
+        os.chmod(name, 0o666 & ~umask)
+    return Path(name)
+
+
+def current_revision(connection) -> str | None:
+    try:
+        row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    except Exception:  # the table does not exist yet
+        return None
+    return row[0] if row else None
+
+
+def _alembic_config(connection):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the head revision with the shipped migrations."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+    _write_meta(engine, app_version_last=__version__)
+
+
+def _write_meta(engine: Engine, **values: str) -> None:
+    from app.models import WorkspaceMeta
+
+    with Session(engine) as session, session.begin():
+        for key, value in values.items():
+            session.merge(WorkspaceMeta(key=key, value=value))
+
+
+def create_workspace(
+    path: Path | str,
+    *,
+    overwrite: bool = False,
+    backup_count: int = config.DEFAULT_BACKUP_COUNT,
+) -> Store:
+    """Create a new, empty workspace at ``path`` and open it.
+
+    The file is built beside its destination and moved into place only when complete, so a
+    failure leaves nothing half-made.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise WorkspaceError(
+            _("“{path}” already exists; choose another name.").format(path=path), path
+        )
+    folder = path.resolve().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = _make_temp_file(folder, ".new-")
+    except OSError as exc:
+        raise ReadOnlyWorkspace(
+            _("Cannot create a workspace in “{folder}”: {reason}").format(
+                folder=folder, reason=exc.strerror
+            ),
+            path,
+        ) from exc
+    try:
+        engine = create_engine(f"sqlite:///{tmp}")
+        with engine.begin() as con:
+            con.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        upgrade(engine)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        _write_meta(engine, app_version_created=__version__, created_at=now)
+        with engine.connect() as con:
+            # Fold the journal back into the file before it moves.
+            con.exec_driver_sql("PRAGMA journal_mode = DELETE")
+        engine.dispose()
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    return open_workspace(path, backup_count=backup_count, backup_on_open=False)
+
+
+def open_workspace(
+    path: Path | str,
+    *,
+    lock: bool = True,
+    read_only: bool = False,
+    backup_count: int = config.DEFAULT_BACKUP_COUNT,
+    backup_on_open: bool = True,
+) -> Store:
+    """Open an existing workspace file, refusing clearly what cannot be used.
+
+    ``read_only`` opens without a lock, backups or upgrades (``atelier info`` uses it). An
+    older workspace is backed up, then upgraded; a newer one is refused.
+    """
+    path = Path(path)
+    check = inspect_file(path)
+    if read_only:
+        if check.needs_upgrade:
+            raise WorkspaceError(
+                _(
+                    "“{path}” was made by an older version of Atelier Citoyen; open it once "
+                    "in the app (or run “atelier backup”) to upgrade it."
+                ).format(path=path),
+                path,
+            )
+        engine = _sqlite_engine(path, read_only=True)
+        return Store(engine, path=path, backup_count=0, read_only=True)
+    if check.read_only:
+        raise ReadOnlyWorkspace(
+            _(
+                "“{path}” is read-only (the file or its folder cannot be written). Copy it to "
+                "a folder you can write to, or remove the read-only mark, then open it again."
+            ).format(path=path),
+            path,
+        )
+    instance_lock = InstanceLock(path) if lock else None
+    if instance_lock is not None:
+        instance_lock.acquire()
+    try:
+        engine = _sqlite_engine(path)
+        store = Store(engine, path=path, lock=instance_lock, backup_count=backup_count)
+        if check.needs_upgrade:
+            safety_backup(store, reason=f"before-upgrade-{check.revision}")
+            upgrade(engine)
+        elif backup_on_open and backup_count > 0:
+            rotating_backup(store, reason="open")
+        return store
+    except BaseException:
+        if instance_lock is not None:
+            instance_lock.release()
+        raise
+
+
+def open_url(url: str) -> Store:
+    """Open a shared database (``ATELIER_DATABASE_URL``), creating or upgrading its schema."""
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+        with engine.connect() as con:
+            revision = current_revision(con)
+    except Exception as exc:
+        raise WorkspaceError(
+            _("Cannot reach the shared database {url}: {reason}").format(
+                url=make_url(url).render_as_string(hide_password=True),
+                reason=str(exc).splitlines()[0],
+            )
+        ) from exc
+    from app.models import SCHEMA_HEAD
+
+    if revision != SCHEMA_HEAD:
+        if revision is not None and revision not in known_revisions():
+            raise NewerWorkspace(
+                _(
+                    "The shared database was upgraded by a newer version of Atelier Citoyen "
+                    "(schema {rev}). Install that version to use it."
+                ).format(rev=revision)
+            )
+        upgrade(engine)
+    return Store(engine, backup_count=0)
+
+
+def open_default(backup_count: int = config.DEFAULT_BACKUP_COUNT) -> Store:
+    """The store the app opens with no argument: the shared database or the default file."""
+    url = config.database_url()
+    if url:
+        return open_url(url)
+    path = config.default_workspace_path()
+    if not path.exists():
+        return create_workspace(path, backup_count=backup_count)
+    return open_workspace(path, backup_count=backup_count)
+
+
+# --------------------------------------------------------------------------- backups
+
+
+def copy_to(
+    store: Store,
+    destination: Path | str,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> Path:
+    """Copy an open workspace to ``destination`` with SQLite's online backup API.
+
+    Safe while the workspace is in use. The copy is written to a temporary file in the
+    destination folder and renamed into place only when complete; cancelling leaves nothing.
+    """
+    if not store.is_file:
+        raise AtelierError(
+            _("A shared database cannot be copied to a file from here; ask its administrator.")
+        )
+    destination = Path(destination)
+    if destination.resolve() == store.path.resolve():
+        raise AtelierError(_("Choose a different file than the open workspace."))
+    cancel = cancel or CancelToken()
+    folder = destination.resolve().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = _make_temp_file(folder, ".copy-")
+    except OSError as exc:
+        raise AtelierError(
+            _("Cannot write in “{folder}”: {reason}").format(folder=folder, reason=exc.strerror)
+        ) from exc
+    try:
+        source = sqlite3.connect(_sqlite_uri(store.path), uri=True)
+        target = sqlite3.connect(tmp)
+        try:
+
+            def step(_status: int, remaining: int, total: int) -> None:
+                cancel.check()
+                progress(total - remaining, total)
+
+            source.backup(target, pages=BACKUP_STEP_PAGES, progress=step)
+            cancel.check()
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+            source.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, destination)
+    except sqlite3.Error as exc:
+        raise AtelierError(_("The copy failed: {reason}").format(reason=exc)) from exc
+    except OSError as exc:
+        raise AtelierError(_("The copy failed: {reason}").format(reason=exc.strerror)) from exc
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    return destination
+
+
+def backup_folder(path: Path) -> Path:
+    """Backups of one workspace live together, named after it and its absolute path."""
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+    return config.backups_dir() / f"{path.stem}-{digest}"
+
+
+def list_backups(path: Path, *, rotating_only: bool = False) -> list[Path]:
+    """Backups of the workspace at ``path``, oldest first."""
+    folder = backup_folder(path)
+    if not folder.is_dir():
+        return []
+    found = sorted(folder.glob(f"*{config.WORKSPACE_SUFFIX}"))
+    if rotating_only:
+        found = [p for p in found if "-before-upgrade" not in p.name]
+    return found
+
+
+def _backup_name(path: Path, reason: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{path.stem}-{stamp}-{reason}{config.WORKSPACE_SUFFIX}"
+
+
+def safety_backup(
+    store: Store,
+    *,
+    reason: str,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> Path:
+    """A backup that rotation never removes (made before an upgrade)."""
+    destination = backup_folder(store.path) / _backup_name(store.path, reason)
+    return copy_to(store, destination, progress=progress, cancel=cancel)
+
+
+def rotating_backup(
+    store: Store,
+    *,
+    reason: str = "manual",
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> Path:
+    """Back the workspace up and keep only the newest ``store.backup_count`` rotating ones."""
+    destination = backup_folder(store.path) / _backup_name(store.path, reason)
+    made = copy_to(store, destination, progress=progress, cancel=cancel)
+    keep = max(1, store.backup_count)
+    for old in list_backups(store.path, rotating_only=True)[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return made
