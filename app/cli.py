@@ -145,8 +145,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     prefs = config.read_preferences()
     progress = _Progress(_("Backup"), enabled=not args.json and not args.quiet)
     # The online backup reads a consistent snapshot even while the app has it open, so no lock.
-    ws = store.open_workspace(args.path, lock=False, backup_count=prefs.backup_count,
-                              backup_on_open=False)
+    ws = store.open_workspace(
+        args.path, lock=False, backup_count=prefs.backup_count, backup_on_open=False
+    )
     try:
         if args.output:
             made = store.copy_to(ws, args.output, progress=progress)
@@ -166,8 +167,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 VERBS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "init": (N_("create an empty workspace"), cmd_init),
-    "demo": (N_("create a demo workspace (a municipality, a process, 60 participants)"),
-             cmd_demo),
+    "demo": (N_("create a demo workspace (a municipality, a process, 60 participants)"), cmd_demo),
     "info": (N_("show the schema version, rows per table and an integrity check"), cmd_info),
     "backup": (N_("back a workspace up (safe while it is open in the app)"), cmd_backup),
 }

@@ -37,14 +37,14 @@ def system_language() -> str:
         value = os.environ.get(var)
         if value:
             code = value.split(":")[0].split("_")[0].split(".")[0].lower()
-            if code in ("c", "posix"):
-                continue
+            # "C" and "POSIX" say nothing about the person: keep the default.
             return "en" if code == "en" else DEFAULT_LANGUAGE
-    try:
-        code = (locale.getlocale()[0] or "").split("_")[0].lower()
+    try:  # Windows and macOS GUI sessions set no variable
+        code = (locale.getlocale()[0] or "").lower()
     except ValueError:
         code = ""
-    return "en" if code == "en" else DEFAULT_LANGUAGE
+    # "en_GB", or "English_United Kingdom" on Windows
+    return "en" if code.startswith("en") else DEFAULT_LANGUAGE
 
 
 def normalise(language: str | None) -> str:

@@ -28,9 +28,7 @@ def canonical_json(payload: dict) -> str:
 def _digest(
     prev_hash: str, seq: int, at: datetime, kind: str, subject: uuid.UUID | None, payload: str
 ) -> str:
-    content = "\n".join(
-        [prev_hash, str(seq), at.isoformat(), kind, str(subject or ""), payload]
-    )
+    content = "\n".join([prev_hash, str(seq), at.isoformat(), kind, str(subject or ""), payload])
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 

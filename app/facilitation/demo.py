@@ -7,7 +7,6 @@ content is French on purpose: it is what a French municipality would type in.
 from __future__ import annotations
 
 import random
-import unicodedata
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -28,6 +27,7 @@ from app.models import (
     utcnow,
 )
 from app.models import Session as WorkshopSession
+from app.models.text import fold, participant_keys
 
 SEED = 2026
 PARIS_SUMMER = timezone(timedelta(hours=2))
@@ -57,19 +57,34 @@ CATEGORIES: dict[str, tuple[str, list[tuple[str, float]]]] = {
     "genre": ("Genre", [("Femme", 0.52), ("Homme", 0.47), ("Autre ou non précisé", 0.01)]),
     "tranche_age": (
         "Tranche d'âge",
-        [("16-24 ans", 0.12), ("25-39 ans", 0.22), ("40-59 ans", 0.31), ("60-74 ans", 0.23),
-         ("75 ans et plus", 0.12)],
-    ),  # fmt: skip
+        [
+            ("16-24 ans", 0.12),
+            ("25-39 ans", 0.22),
+            ("40-59 ans", 0.31),
+            ("60-74 ans", 0.23),
+            ("75 ans et plus", 0.12),
+        ],
+    ),
     "quartier": (
         "Quartier",
-        [("Centre-ville", 0.30), ("Les Tilleuls", 0.22), ("La Gare", 0.18), ("Bellevue", 0.17),
-         ("Les Prés", 0.13)],
-    ),  # fmt: skip
+        [
+            ("Centre-ville", 0.30),
+            ("Les Tilleuls", 0.22),
+            ("La Gare", 0.18),
+            ("Bellevue", 0.17),
+            ("Les Prés", 0.13),
+        ],
+    ),
     "diplome": (
         "Niveau de diplôme",
-        [("Sans diplôme", 0.20), ("CAP ou BEP", 0.24), ("Baccalauréat", 0.18),
-         ("Bac +2 ou +3", 0.20), ("Bac +5 et plus", 0.18)],
-    ),  # fmt: skip
+        [
+            ("Sans diplôme", 0.20),
+            ("CAP ou BEP", 0.24),
+            ("Baccalauréat", 0.18),
+            ("Bac +2 ou +3", 0.20),
+            ("Bac +5 et plus", 0.18),
+        ],
+    ),
 }
 
 STAKEHOLDERS = [
@@ -91,14 +106,8 @@ CHARTER = (
 )
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def _email(first: str, last: str, n: int) -> str:
-    local = f"{_fold(first)}.{_fold(last)}".replace(" ", "").replace("'", "")
-    local = local.replace("œ", "oe")
+    local = f"{fold(first)}.{fold(last)}".replace(" ", "").replace("'", "")
     return f"{local}{n if n > 1 else ''}@exemple.fr"
 
 
@@ -160,7 +169,7 @@ def generate_people(
                 "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} "
                 f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
                 "postal_address": address,
-                "household_key": _fold(address),
+                "household_key": fold(address),
                 "stakeholder_type": kind,
                 "affiliation": rng.choice(ASSOCIATIONS) if kind == "association" else None,
                 "birth_year": None,
@@ -168,6 +177,7 @@ def generate_people(
                 "erased_at": None,
             }
         )
+        people[-1].update(participant_keys(first, last, people[-1]["email"], people[-1]["phone"]))
         chosen = {"genre": gender, "tranche_age": age_band}
         for key in ("quartier", "diplome"):
             chosen[key] = _pick_weighted(rng, CATEGORIES[key][1])
@@ -229,7 +239,7 @@ def populate_demo(session: Session) -> None:
         email="maria.petrova@exemple.fr",
         stakeholder_type="resident",
         postal_address="7 rue des Tilleuls, 45600 Villeneuve-sur-Lière",
-        household_key=_fold("7 rue des Tilleuls, 45600 Villeneuve-sur-Lière"),
+        household_key=fold("7 rue des Tilleuls, 45600 Villeneuve-sur-Lière"),
     )
     session.add(maria)
     session.flush()
@@ -262,7 +272,9 @@ def populate_demo(session: Session) -> None:
     session.flush()
     for pid in ids:
         session.add(
-            Registration(process_id=process.id, participant_id=pid, jury_volunteer=rng.random() < 0.45)
+            Registration(
+                process_id=process.id, participant_id=pid, jury_volunteer=rng.random() < 0.45
+            )
         )
         session.add(
             ConsentRecord(

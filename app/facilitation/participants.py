@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Participant
+from app.models.text import fold
 
 
 @dataclass(frozen=True)
@@ -27,17 +28,9 @@ SORT_COLUMNS = ("last_name", "first_name", "stakeholder_type", "email", "phone")
 
 def _filtered(query: Select, search: str) -> Select:
     query = query.where(Participant.erased_at.is_(None))
-    search = search.strip()
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Participant.last_name).like(pattern),
-                func.lower(Participant.first_name).like(pattern),
-                func.lower(Participant.email).like(pattern),
-                func.lower(Participant.phone).like(pattern),
-            )
-        )
+    for word in fold(search).split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Participant.search_text.like(f"%{escaped}%", escape="\\"))
     return query
 
 
@@ -54,7 +47,8 @@ def participant_page(
     descending: bool = False,
 ) -> list[ParticipantRow]:
     """One page of the registry, sorted in SQL (only ``limit`` rows are loaded)."""
-    column = getattr(Participant, sort if sort in SORT_COLUMNS else "last_name")
+    sort = sort if sort in SORT_COLUMNS else "last_name"
+    column = Participant.sort_key if sort == "last_name" else getattr(Participant, sort)
     order = column.desc() if descending else column.asc()
     query = _filtered(
         select(

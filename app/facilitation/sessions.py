@@ -45,9 +45,7 @@ def process_overview(session: Session) -> list[ProcessSummary]:
         ).all()
     )
     by_process: dict[uuid.UUID, list[SessionSummary]] = {}
-    for s in session.execute(
-        select(WorkshopSession).order_by(WorkshopSession.starts_at)
-    ).scalars():
+    for s in session.execute(select(WorkshopSession).order_by(WorkshopSession.starts_at)).scalars():
         by_process.setdefault(s.process_id, []).append(
             SessionSummary(
                 id=s.id,

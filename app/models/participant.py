@@ -14,10 +14,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Entity, UTCDateTime
+from app.models.text import participant_keys
 
 #: Stakeholder types (codes stored; labels are translated in the facilitation layer).
 STAKEHOLDER_TYPES = (
@@ -35,7 +37,7 @@ STAKEHOLDER_TYPES = (
 class Participant(Entity):
     __tablename__ = "participant"
     __table_args__ = (
-        Index("ix_participant_last_first", "last_name", "first_name"),
+        Index("ix_participant_sort_key", "sort_key"),
         Index("ix_participant_household", "household_key"),
     )
 
@@ -54,6 +56,10 @@ class Participant(Entity):
     affiliation: Mapped[str | None] = mapped_column(String(200))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: Folded "last first" (no case, no accents): the order people expect in a list.
+    sort_key: Mapped[str] = mapped_column(String(250), default="")
+    #: Folded names, email and phone, for filter-as-you-type.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     #: Set when personal data were erased (GDPR); the row stays for anonymous counts.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -67,6 +73,18 @@ class Participant(Entity):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def refresh_keys(self) -> None:
+        for key, value in participant_keys(
+            self.first_name, self.last_name, self.email, self.phone
+        ).items():
+            setattr(self, key, value)
+
+
+@event.listens_for(Participant, "before_insert")
+@event.listens_for(Participant, "before_update")
+def _keep_keys(_mapper, _connection, target: Participant) -> None:
+    target.refresh_keys()
 
 
 class AttributeCategory(Entity):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-29 21:19:46.937521
+Create Date: 2026-11-29 21:23:42.904020
 """
 
 from collections.abc import Sequence
@@ -95,6 +95,8 @@ def upgrade() -> None:
         sa.Column("affiliation", sa.String(length=200), nullable=True),
         sa.Column("birth_year", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("sort_key", sa.String(length=250), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -109,9 +111,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("participant", schema=None) as batch_op:
         batch_op.create_index("ix_participant_household", ["household_key"], unique=False)
-        batch_op.create_index(
-            "ix_participant_last_first", ["last_name", "first_name"], unique=False
-        )
+        batch_op.create_index("ix_participant_sort_key", ["sort_key"], unique=False)
 
     op.create_table(
         "process",
@@ -314,7 +314,7 @@ def downgrade() -> None:
 
     op.drop_table("process")
     with op.batch_alter_table("participant", schema=None) as batch_op:
-        batch_op.drop_index("ix_participant_last_first")
+        batch_op.drop_index("ix_participant_sort_key")
         batch_op.drop_index("ix_participant_household")
 
     op.drop_table("participant")

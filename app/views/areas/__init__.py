@@ -1,0 +1,55 @@
+"""The areas of the main window's sidebar, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QStyle, QWidget
+
+from app.i18n import N_, _
+from app.store import Store
+from app.views.areas.empty_state import EmptyState
+from app.views.areas.participants import ParticipantsArea
+from app.views.areas.processes import ProcessesArea
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    title: str  # untranslated source string; shown through _()
+    icon: QStyle.StandardPixmap
+    make: Callable[[Store], QWidget]
+
+
+def _coming(title: str, text: str) -> Callable[[Store], QWidget]:
+    return lambda store: EmptyState(_(title), _(text))
+
+
+AREAS: tuple[Area, ...] = (
+    Area("processes", N_("Processes & sessions"), QStyle.StandardPixmap.SP_FileDialogDetailedView,
+         ProcessesArea),
+    Area("participants", N_("Participants"), QStyle.StandardPixmap.SP_DirHomeIcon,
+         ParticipantsArea),
+    Area("votes", N_("Votes"), QStyle.StandardPixmap.SP_DialogApplyButton, _coming(
+        N_("Votes"),
+        N_("Co-prioritisation votes will live here: dot voting, approval, score voting, "
+           "majority judgment, Borda, Schulze, instant-runoff and STV, participatory budgets "
+           "(Method of Equal Shares), with paper, kiosk and count entry, secret ballots and "
+           "results you can defend in public.\n\nNot available in this version yet."))),
+    Area("juries", N_("Juries"), QStyle.StandardPixmap.SP_BrowserReload, _coming(
+        N_("Juries"),
+        N_("Citizen juries drawn by lot will live here: quotas by gender, age, neighbourhood, "
+           "a fair and reproducible draw (LEXIMIN) with alternates, and evaluation juries that "
+           "score candidates on weighted criteria.\n\nNot available in this version yet."))),
+    Area("committees", N_("Committees"), QStyle.StandardPixmap.SP_FileDialogListView, _coming(
+        N_("Committees"),
+        N_("Follow-up committees will live here: members, meetings, the action plan, "
+           "decisions and indicators, and the annual review.\n\n"
+           "Not available in this version yet."))),
+    Area("documents", N_("Documents"), QStyle.StandardPixmap.SP_FileIcon, _coming(
+        N_("Documents"),
+        N_("Printable documents will live here: the session summary for the council, sign-in "
+           "sheets, paper ballots, jury draw reports and the annual review, as PDF files made "
+           "on this computer.\n\nNot available in this version yet."))),
+)  # fmt: skip

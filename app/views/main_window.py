@@ -1,0 +1,328 @@
+"""The main window: a sidebar of areas, the area in view, menus and a status bar."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import APP_NAME, config, i18n, store
+from app.errors import AtelierError, Cancelled
+from app.i18n import _
+from app.views import qt_i18n
+from app.views.areas import AREAS
+from app.views.dialogs import AboutDialog, PreferencesDialog, show_error
+from app.views.jobs import run_job
+from app.views.settings import AppSettings
+
+FILE_FILTER = "Atelier Citoyen (*.atelier)"
+
+
+class MainWindow(QMainWindow):
+    #: Emitted after a workspace was opened (its location).
+    workspace_changed = Signal(str)
+
+    def __init__(self, workspace: store.Store, settings: AppSettings) -> None:
+        super().__init__()
+        self.store = workspace
+        self.settings = settings
+        self._pending: set[asyncio.Future] = set()
+        self.setObjectName("mainWindow")
+        self.resize(1100, 720)
+
+        self.sidebar = QListWidget(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setFixedWidth(230)
+        self.stack = QStackedWidget(self)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        self.location_label = QLabel(self)
+        self.location_label.setObjectName("workspaceLocation")
+        self.statusBar().addPermanentWidget(self.location_label, 1)
+
+        self._build()
+        self.sidebar.setCurrentRow(0)
+
+    # ----------------------------------------------------------------- building
+    def _build(self) -> None:
+        """(Re)build every translated part: menus, sidebar, areas. Data are untouched."""
+        current = max(0, self.sidebar.currentRow())
+        self.setWindowTitle(self._title())
+        self._build_menus()
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        for area in AREAS:
+            item = QListWidgetItem(self.style().standardIcon(area.icon), _(area.title))
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
+            item.setSizeHint(QSize(200, 40))
+            self.sidebar.addItem(item)
+            page = area.make(self.store)
+            page.setObjectName(f"area_{area.key}")
+            self.stack.addWidget(page)
+        self.sidebar.blockSignals(False)
+        self.sidebar.setCurrentRow(current)
+        self.stack.setCurrentIndex(current)
+        self.location_label.setText(_("Workspace: {location}").format(location=self.store.location))
+
+    def _title(self) -> str:
+        if self.store.path is not None:
+            return f"{self.store.path.stem} — {APP_NAME}"
+        return APP_NAME
+
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        if name:
+            action.setObjectName(name)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        file_menu = bar.addMenu(_("&File"))
+        self._action(
+            file_menu,
+            _("&New workspace…"),
+            self.new_workspace,
+            QKeySequence.StandardKey.New,
+            "actionNew",
+        )
+        self._action(
+            file_menu, _("&Open…"), self.open_dialog, QKeySequence.StandardKey.Open, "actionOpen"
+        )
+        self.recent_menu = file_menu.addMenu(_("Recent workspaces"))
+        self.recent_menu.setObjectName("menuRecent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        self._action(file_menu, _("Open the &demo"), self.open_demo, None, "actionDemo")
+        file_menu.addSeparator()
+        self._action(
+            file_menu,
+            _("Save a &copy as…"),
+            self.save_copy_dialog,
+            QKeySequence.StandardKey.SaveAs,
+            "actionSaveCopy",
+        )
+        self._action(file_menu, _("&Back up now"), self.backup_now, None, "actionBackup")
+        file_menu.addSeparator()
+        self._action(file_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit, "actionQuit")
+
+        settings_menu = bar.addMenu(_("&Settings"))
+        self._action(
+            settings_menu,
+            _("&Preferences…"),
+            self.show_preferences,
+            QKeySequence.StandardKey.Preferences,
+            "actionPreferences",
+        )
+        help_menu = bar.addMenu(_("&Help"))
+        about = _("&About {app}").format(app=APP_NAME)
+        self._action(help_menu, about, self.show_about, None, "actionAbout")
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = [p for p in self.settings.recent_workspaces() if p.exists()]
+        for path in recent:
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # ----------------------------------------------------------------- workspaces
+    def open_path(self, path: Path) -> bool:
+        """Open the workspace at ``path`` instead of the current one; False if refused."""
+        try:
+            new = store.open_workspace(
+                path, backup_count=self.settings.backup_count, backup_on_open=False
+            )
+        except AtelierError as exc:
+            show_error(self, _("Cannot open this workspace"), str(exc))
+            if not Path(path).exists():
+                self.settings.remove_recent(Path(path))
+            return False
+        self._switch_to(new)
+        self.settings.add_recent(Path(path))
+        self.start_backup("open")
+        return True
+
+    def _switch_to(self, new: store.Store) -> None:
+        old, self.store = self.store, new
+        self._build()
+        self.workspace_changed.emit(self.store.location)
+        try:
+            old.close(backup=True)
+        except AtelierError as exc:
+            show_error(self, _("Backup failed"), str(exc))
+
+    def open_dialog(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Open a workspace"), str(self._folder()), FILE_FILTER
+        )
+        if name:
+            self.open_path(Path(name))
+
+    def new_workspace(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("New workspace"), str(self._folder() / _("workshops.atelier")), FILE_FILTER
+        )
+        if name:
+            self.create_at(Path(name))
+
+    def create_at(self, path: Path) -> bool:
+        if path.suffix != config.WORKSPACE_SUFFIX:
+            path = path.with_name(path.name + config.WORKSPACE_SUFFIX)
+        try:
+            new = store.create_workspace(
+                path, overwrite=path.exists(), backup_count=self.settings.backup_count
+            )
+        except AtelierError as exc:
+            show_error(self, _("Cannot create this workspace"), str(exc))
+            return False
+        self._switch_to(new)
+        self.settings.add_recent(path)
+        return True
+
+    def open_demo(self) -> None:
+        from app.facilitation.demo import create_demo
+
+        folder = Path(tempfile.mkdtemp(prefix="atelier-demo-"))
+        try:
+            demo = create_demo(folder / "demo.atelier")
+        except AtelierError as exc:
+            show_error(self, _("Cannot open the demo"), str(exc))
+            return
+        self._switch_to(demo)
+
+    def save_copy_dialog(self) -> None:
+        suggested = self._folder() / _("{name} (copy).atelier").format(
+            name=self.store.path.stem if self.store.path else "atelier"
+        )
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Save a copy as"), str(suggested), FILE_FILTER
+        )
+        if name:
+            self.track(self.save_copy(Path(name)))
+
+    async def save_copy(self, destination: Path) -> Path | None:
+        if destination.suffix != config.WORKSPACE_SUFFIX:
+            destination = destination.with_name(destination.name + config.WORKSPACE_SUFFIX)
+        try:
+            made = await run_job(self, _("Saving a copy…"), store.copy_to, self.store, destination)
+        except Cancelled:
+            self.statusBar().showMessage(_("Copy cancelled; nothing was written."), 5000)
+            return None
+        except AtelierError as exc:
+            show_error(self, _("The copy failed"), str(exc))
+            return None
+        self.statusBar().showMessage(_("Copy saved to {path}").format(path=made), 8000)
+        return made
+
+    def backup_now(self) -> None:
+        self.track(self.backup(reason="manual"))
+
+    def start_backup(self, reason: str) -> None:
+        """Back up in the background (used on open, so the window shows at once)."""
+        if self.store.is_file and self.settings.backup_count > 0:
+            self.track(self.backup(reason=reason, quiet=True))
+
+    async def backup(self, reason: str = "manual", quiet: bool = False) -> Path | None:
+        if not self.store.is_file:
+            show_error(self, _("Backup"), _("A shared database is backed up by its administrator."))
+            return None
+        self.store.backup_count = max(1, self.settings.backup_count)
+        try:
+            made = await run_job(
+                self, _("Backing up…"), store.rotating_backup, self.store, reason=reason
+            )
+        except Cancelled:
+            self.statusBar().showMessage(_("Backup cancelled."), 5000)
+            return None
+        except AtelierError as exc:
+            show_error(self, _("Backup failed"), str(exc))
+            return None
+        if not quiet:
+            self.statusBar().showMessage(_("Backed up to {path}").format(path=made), 8000)
+        return made
+
+    def track(self, coroutine) -> asyncio.Future:
+        """Run a coroutine on the qasync loop, keeping a reference until it ends."""
+        future = asyncio.ensure_future(coroutine)
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+        return future
+
+    def _folder(self) -> Path:
+        if self.store.path is not None and not str(self.store.path).startswith(
+            tempfile.gettempdir()
+        ):
+            return self.store.path.resolve().parent
+        return Path.home()
+
+    # ----------------------------------------------------------------- settings
+    def show_preferences(self) -> None:
+        dialog = PreferencesDialog(self.settings, self)
+        if dialog.exec():
+            self.store.backup_count = self.settings.backup_count
+            self.set_language(self.settings.language)
+
+    def set_language(self, language: str | None) -> None:
+        """Switch the interface language in place; the workspace stays open."""
+        if i18n.normalise(language) == i18n.current_language():
+            return
+        qt_i18n.apply_language(language)
+        self._build()
+
+    def show_about(self) -> None:
+        AboutDialog(self.store.location, self).exec()
+
+    def current_area(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def select_area(self, key: str) -> QWidget:
+        for row, area in enumerate(AREAS):
+            if area.key == key:
+                self.sidebar.setCurrentRow(row)
+                return self.stack.widget(row)
+        raise KeyError(key)
+
+    # ----------------------------------------------------------------- closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for future in list(self._pending):
+            future.cancel()
+        self.settings.set_value("window/geometry", self.saveGeometry())
+        self.settings.sync()
+        try:
+            self.store.close(backup=True)
+        except AtelierError as exc:
+            show_error(self, _("Backup failed"), str(exc))
+        super().closeEvent(event)
+
+    def sizeHint(self) -> QSize:  # pragma: no cover - layout hint
+        return QSize(1100, 720)

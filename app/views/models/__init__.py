@@ -1,0 +1,1 @@
+"""Qt item models, one per list, over rows the facilitation layer returns."""
