@@ -199,8 +199,9 @@ class InstanceLock:
             _lock_file(fh)
         except OSError:
             fh.seek(0)
-            holder = fh.read().strip() or "?"
+            pid, _sep, host = fh.read().strip().partition("@")
             fh.close()
+            holder = _("process {pid} on {host}").format(pid=pid or "?", host=host or "?")
             raise WorkspaceLocked(
                 _(
                     "This workspace is already open in another Atelier Citoyen window "
@@ -210,7 +211,7 @@ class InstanceLock:
             ) from None
         fh.seek(0)
         fh.truncate()
-        fh.write(_("process {pid} on {host}").format(pid=os.getpid(), host=socket.gethostname()))
+        fh.write(f"{os.getpid()}@{socket.gethostname()}")  # read back by other instances
         fh.flush()
         self._fh = fh
 

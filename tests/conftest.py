@@ -1,0 +1,60 @@
+"""Shared fixtures: offscreen Qt, a private ATELIER_HOME per test, real workspace files."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from app import i18n  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def atelier_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data, config and backups folders, and English messages."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("ATELIER_HOME", str(home))
+    monkeypatch.delenv("ATELIER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("ATELIER_LANG", raising=False)
+    i18n.set_language("en")
+    yield home
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path):
+    """A new, empty workspace file, open."""
+    from app import store
+
+    ws = store.create_workspace(tmp_path / "empty.atelier", backup_count=0)
+    yield ws
+    ws.close(backup=False)
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    """A closed demo workspace file."""
+    from app.facilitation.demo import create_demo
+
+    path = tmp_path / "demo.atelier"
+    create_demo(path).close(backup=False)
+    return path
+
+
+@pytest.fixture
+def demo(demo_path: Path):
+    """The demo workspace, open."""
+    from app import store
+
+    ws = store.open_workspace(demo_path, backup_count=0, backup_on_open=False)
+    yield ws
+    ws.close(backup=False)
+
+
+def file_state(path: Path) -> tuple[bytes, list[str]]:
+    """The bytes of a file and the names beside it, to prove an operation changed nothing."""
+    return path.read_bytes(), sorted(p.name for p in path.parent.iterdir())
