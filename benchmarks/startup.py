@@ -181,6 +181,16 @@ def profile_app(workspace: Path, language: str, env: dict[str, str], cwd: Path, 
     top_level = sorted((r for r in rows if r[3] <= 1), reverse=True)[:top]
     out.append(f"Imports, top-level, by cumulative time (-X importtime, top {top}):")
     out.extend(f"  {c / 1e3:8.1f} ms  {name}" for c, _s, name, _d in top_level)
+    packages: dict[str, int] = {}
+    for _c, self_us, name, _d in rows:
+        root = name.split(".")[0]
+        packages[root] = packages.get(root, 0) + self_us
+    out.append("Imports by package (sum of self times):")
+    out.extend(
+        f"  {us / 1e3:8.1f} ms  {root}"
+        for root, us in sorted(packages.items(), key=lambda kv: kv[1], reverse=True)[:top]
+        if us >= 1000
+    )
     by_self = sorted(rows, key=lambda r: r[1], reverse=True)[:top]
     out.append(f"Imports by self time (top {top}):")
     out.extend(f"  {s / 1e3:8.1f} ms  {name}" for _c, s, name, _d in by_self)

@@ -223,7 +223,9 @@ def test_copy_while_open_and_writing(demo: store.Store, tmp_path: Path) -> None:
     session.add(Participant(first_name="Not", last_name="Committed"))
     session.flush()  # an open write transaction while the copy runs
     seen = []
-    copy = store.copy_to(demo, tmp_path / "copies" / "copy.atelier", progress=lambda d, t: seen.append((d, t)))
+    copy = store.copy_to(
+        demo, tmp_path / "copies" / "copy.atelier", progress=lambda d, t: seen.append((d, t))
+    )
     session.rollback()
     session.close()
     assert seen and seen[-1][0] == seen[-1][1]

@@ -87,10 +87,7 @@ def untranslated(lang: str) -> list[str]:
             continue
         found = catalog.get(message.id)
         strings = found.string if found else None
-        if isinstance(strings, tuple):
-            ok = all(strings)
-        else:
-            ok = bool(strings)
+        ok = all(strings) if isinstance(strings, tuple) else bool(strings)
         if found is None or not ok or found.fuzzy:
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing

@@ -28,7 +28,7 @@ SORT_COLUMNS = ("last_name", "first_name", "stakeholder_type", "email", "phone")
 
 def _filtered(query: Select, search: str) -> Select:
     query = query.where(Participant.erased_at.is_(None))
-    for word in fold(search).split():
+    for word in fold(search).split():  # each word must match (name, email or phone)
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Participant.search_text.like(f"%{escaped}%", escape="\\"))
     return query

@@ -6,6 +6,18 @@ import unicodedata
 
 _SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
 
+# Bulgarian streamlined transliteration (plus Russian letters), so "Петрова" sorts under P
+# among Latin names and is found by typing "petrova".
+_CYRILLIC = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "sht", "ъ": "a", "ы": "y", "ь": "y", "э": "e", "ю": "yu",
+        "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g",
+    }
+)  # fmt: skip
+
 
 def fold(text: str | None) -> str:
     """``"  Œuvray  Élodie "`` → ``"oeuvray elodie"``: lower case, no accents, single spaces."""
@@ -17,13 +29,20 @@ def fold(text: str | None) -> str:
     return " ".join(stripped.split())
 
 
+def latin(folded: str) -> str:
+    """A folded text with Cyrillic letters transliterated to Latin ones."""
+    return folded.translate(_CYRILLIC)
+
+
 def participant_keys(
     first_name: str | None, last_name: str | None, email: str | None, phone: str | None
 ) -> dict[str, str]:
     """The derived columns that make sorting and filtering work with accents and case."""
+    words = " ".join(
+        part for part in (fold(first_name), fold(last_name), fold(email), fold(phone)) if part
+    )
+    transliterated = latin(words)
     return {
-        "sort_key": fold(f"{last_name or ''} {first_name or ''}"),
-        "search_text": " ".join(
-            part for part in (fold(first_name), fold(last_name), fold(email), fold(phone)) if part
-        ),
+        "sort_key": latin(fold(f"{last_name or ''} {first_name or ''}")),
+        "search_text": words if transliterated == words else f"{words} {transliterated}",
     }

@@ -13,7 +13,8 @@ def apply_language(language: str | None) -> str:
     """Switch our strings (gettext), Qt's standard strings (qtbase) and number/date formats."""
     global _qt_translator
     code = i18n.set_language(language)
-    QLocale.setDefault(QLocale(code))
+    # European conventions for English too (day/month/year, 24-hour clock).
+    QLocale.setDefault(QLocale("en_GB" if code == "en" else code))
     app = QCoreApplication.instance()
     if app is not None:
         if _qt_translator is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
 class EmptyState(QWidget):
@@ -22,6 +22,11 @@ class EmptyState(QWidget):
         body.setMaximumWidth(560)
         layout.addWidget(heading)
         layout.addSpacing(8)
-        layout.addWidget(body, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Centred between stretches: an alignment flag would deny the wrapped label its height.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(body, 4)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(2)
         self.title_label, self.text_label = heading, body

@@ -46,7 +46,7 @@ class ParticipantsArea(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((170, 150, 190, 260)):
+        for column, width in enumerate((160, 130, 170, 230)):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
         self.count = QLabel(self)

@@ -1,0 +1,59 @@
+"""Every user-visible string is translated into French, and the compiled catalogue is fresh."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from app import i18n
+
+TOOLS = Path(__file__).resolve().parent.parent / "tools" / "i18n.py"
+
+
+@pytest.fixture(scope="module")
+def catalogues():
+    spec = importlib.util.spec_from_file_location("i18n_tools", TOOLS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_source_string_has_a_french_translation(catalogues) -> None:
+    extracted = [m for m in catalogues.extract() if m.id]
+    assert len(extracted) > 100  # the extraction really found the app's strings
+    assert catalogues.untranslated("fr") == []
+
+
+def test_compiled_catalogue_matches_the_po_file(catalogues) -> None:
+    assert not catalogues.stale_mo("fr"), "run: python tools/i18n.py compile"
+
+
+def test_switching_language_changes_messages() -> None:
+    i18n.set_language("fr")
+    assert i18n._("Participants") == "Participant·es"
+    assert i18n.ngettext("{n} session", "{n} sessions", 2).format(n=2) == "2 ateliers"
+    i18n.set_language("en")
+    assert i18n._("Participants") == "Participants"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "C.UTF-8"}, "fr"),
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANGUAGE": "en_US:en", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LANG": "bg_BG.UTF-8"}, "fr"),
+    ],
+)
+def test_default_language(monkeypatch, env, expected) -> None:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert i18n.system_language() == expected
+    assert i18n.normalise(None) == expected
+    assert i18n.normalise("en-GB") == "en"
+    assert i18n.normalise("xx") == "fr"

@@ -1,0 +1,162 @@
+"""Render the main window offscreen on the demo workspace and save the PNGs the docs show.
+
+    python tools/screenshots.py                  French and English, into docs/screenshots/
+    python tools/screenshots.py --lang fr        one language only
+    python tools/screenshots.py --out DIR        somewhere else
+
+For each language and each area below, one ``<name>-<lang>.png`` at 1100x700:
+``main-window-fr.png`` (Processes & sessions, the one the README shows), ``participants-fr.png``,
+``votes-fr.png``, and the same with ``-en``.
+
+Each language runs in its own Python process (a fresh QApplication, nothing left over from the
+other language) on a fresh demo workspace. The demo is generated from a fixed seed, Qt runs
+offscreen, local time is Europe/Paris (the demo's town) and the workspace always sits at the same
+temporary path (the status bar shows it) and the UUIDs are seeded too (see ``seed_uuids``): two
+runs give the same pictures on one machine.
+Preferences go to a temporary ``ATELIER_HOME``: your own settings and data are not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "docs" / "screenshots"
+LANGUAGES = ("fr", "en")
+SIZE = (1100, 700)
+#: area key → file name stem
+SHOTS = (("processes", "main-window"), ("participants", "participants"), ("votes", "votes"))
+#: A fixed place for the demo workspace, so the status bar reads the same on every run.
+WORK_DIR = Path(tempfile.gettempdir()) / "atelier-citoyen-screenshots"
+
+
+def settle(app, rounds: int = 5) -> None:
+    """Let Qt lay out, expose and paint (offscreen, a few passes are enough)."""
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def seed_uuids(seed: int = 2026) -> None:
+    """Make ``uuid.uuid4`` reproducible in this (throwaway) process, before ``app`` is imported.
+
+    The demo's content is seeded but its primary keys are random UUIDs, and rows that sort
+    equal (two "Bérenger Céline") come out in key order: without this, the participants
+    picture changes from run to run. The models bind ``uuid.uuid4`` as their default when
+    they are imported, hence "before".
+    """
+    import random
+    import uuid
+
+    rng = random.Random(seed)
+    uuid.uuid4 = lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def render(language: str, out: Path, folder: Path) -> list[Path]:
+    """Build the demo in ``folder``, open it in the main window and grab each area."""
+    if "app.models" in sys.modules:
+        raise RuntimeError("seed_uuids() must run before the app's models are imported")
+    seed_uuids()
+    from app import i18n
+    from app.facilitation.demo import create_demo
+    from app.views.app import create_main_window, make_application
+    from app.views.settings import AppSettings
+
+    app = make_application(sys.argv[:1])
+    path = folder / "demo.atelier"
+    create_demo(path).close(backup=False)  # the window opens it again, by the real code path
+    settings = AppSettings(folder / "settings.ini")
+    settings.backup_count = 0  # no backup when the window closes
+    window = create_main_window(workspace=path, language=language, settings=settings)
+    if i18n.current_language() != language:
+        raise SystemExit(f"the interface is in {i18n.current_language()!r}, not {language!r}")
+    saved: list[Path] = []
+    try:
+        window.resize(*SIZE)
+        window.show()
+        settle(app)
+        for area, stem in SHOTS:
+            window.select_area(area)
+            settle(app)
+            pixmap = window.grab()
+            if (pixmap.width(), pixmap.height()) != SIZE:
+                raise SystemExit(f"{area}: grabbed {pixmap.width()}x{pixmap.height()}, not {SIZE}")
+            target = out / f"{stem}-{language}.png"
+            if not pixmap.save(str(target), "PNG"):
+                raise SystemExit(f"cannot write {target}")
+            saved.append(target)
+    finally:
+        window.close()  # closeEvent closes the workspace (no backup: backup_count is 0)
+        settle(app)
+    return saved
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["ATELIER_HOME"] = str(home)
+    env["TZ"] = "Europe/Paris"
+    for name in (
+        "ATELIER_DATABASE_URL",
+        "ATELIER_LANG",
+        "QT_SCALE_FACTOR",
+        "QT_SCREEN_SCALE_FACTORS",
+        "QT_FONT_DPI",
+        "QT_STYLE_OVERRIDE",
+    ):
+        env.pop(name, None)
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--child", choices=LANGUAGES, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    out = args.out.resolve()
+
+    if args.child:  # inside the per-language process
+        for target in render(args.child, out, args.folder):
+            print(target)
+        return 0
+
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+    try:
+        for language in args.lang:
+            # The same folder for every language, emptied in between: one status bar text.
+            shutil.rmtree(WORK_DIR, ignore_errors=True)
+            folder = WORK_DIR
+            home = folder / "home"
+            home.mkdir(parents=True)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--child",
+                    language,
+                    "--out",
+                    str(out),
+                    "--folder",
+                    str(folder),
+                ],
+                env=child_env(home),
+                cwd=ROOT,
+            )
+            if done.returncode != 0:
+                print(f"screenshots for {language!r} failed", file=sys.stderr)
+                return 1
+    finally:
+        shutil.rmtree(WORK_DIR, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
