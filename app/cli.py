@@ -144,10 +144,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     prefs = config.read_preferences()
     progress = _Progress(_("Backup"), enabled=not args.json and not args.quiet)
-    # The online backup reads a consistent snapshot even while the app has it open, so no lock.
-    ws = store.open_workspace(
-        args.path, lock=False, backup_count=prefs.backup_count, backup_on_open=False
-    )
+    # The online backup reads a consistent snapshot even while the app has it open: no lock,
+    # no upgrade, the file is copied as it is.
+    ws = store.open_workspace(args.path, read_only=True, any_revision=True)
     try:
         if args.output:
             made = store.copy_to(ws, args.output, progress=progress)

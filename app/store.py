@@ -414,6 +414,20 @@ def create_workspace(
         raise WorkspaceError(
             _("“{path}” already exists; choose another name.").format(path=path), path
         )
+    guard = None
+    if path.exists():
+        # Never replace a workspace that is open, here or in another window.
+        guard = InstanceLock(path)
+        guard.acquire()
+    try:
+        _build_new_workspace(path)
+    finally:
+        if guard is not None:
+            guard.release()
+    return open_workspace(path, backup_count=backup_count, backup_on_open=False)
+
+
+def _build_new_workspace(path: Path) -> None:
     folder = path.resolve().parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -441,7 +455,6 @@ def create_workspace(
         for leftover in (tmp, Path(f"{tmp}-journal")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
-    return open_workspace(path, backup_count=backup_count, backup_on_open=False)
 
 
 def open_workspace(
@@ -451,20 +464,22 @@ def open_workspace(
     read_only: bool = False,
     backup_count: int = config.DEFAULT_BACKUP_COUNT,
     backup_on_open: bool = True,
+    any_revision: bool = False,
 ) -> Store:
     """Open an existing workspace file, refusing clearly what cannot be used.
 
-    ``read_only`` opens without a lock, backups or upgrades (``atelier info`` uses it). An
-    older workspace is backed up, then upgraded; a newer one is refused.
+    ``read_only`` opens without a lock, backups or upgrades (``atelier info`` uses it); with
+    ``any_revision`` it also accepts an older schema, for copying the file as it is. An older
+    workspace opened for writing is backed up, then upgraded; a newer one is always refused.
     """
     path = Path(path)
     check = inspect_file(path)
     if read_only:
-        if check.needs_upgrade:
+        if check.needs_upgrade and not any_revision:
             raise WorkspaceError(
                 _(
                     "“{path}” was made by an older version of Atelier Citoyen; open it once "
-                    "in the app (or run “atelier backup”) to upgrade it."
+                    "in the app to upgrade it (a safety copy is made first)."
                 ).format(path=path),
                 path,
             )

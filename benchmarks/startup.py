@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"Modules loaded by the app child: {info.get('module_count')}; "
-            f"participants matching in the model (fetched in pages): {info.get('participants_rows')}"
+            f"participants in the model (fetched in pages): {info.get('participants_rows')}"
         )
     if profile:
         print(profile, file=sys.stderr if args.json else sys.stdout)

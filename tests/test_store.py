@@ -279,3 +279,28 @@ def test_default_workspace_is_created_in_the_data_dir(atelier_home: Path) -> Non
     again = store.open_default(backup_count=0)
     assert again.revision() == SCHEMA_HEAD
     again.close(backup=False)
+
+
+def test_new_workspace_never_replaces_an_open_one(demo_path: Path) -> None:
+    open_elsewhere = store.open_workspace(demo_path, backup_count=0)
+    try:
+        before = file_state(demo_path)
+        with pytest.raises(WorkspaceLocked):
+            store.create_workspace(demo_path, overwrite=True)
+        assert file_state(demo_path)[0] == before[0]
+    finally:
+        open_elsewhere.close(backup=False)
+    replaced = store.create_workspace(demo_path, overwrite=True, backup_count=0)
+    assert count_people(replaced) == 0
+    replaced.close(backup=False)
+
+
+def test_a_read_only_workspace_can_still_be_backed_up(demo_path: Path, capsys) -> None:
+    from app.cli import main
+
+    demo_path.chmod(0o444)
+    try:
+        assert main(["backup", str(demo_path), "--quiet"]) == 0
+    finally:
+        demo_path.chmod(0o644)
+    assert len(store.list_backups(demo_path)) == 1

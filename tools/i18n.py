@@ -105,6 +105,7 @@ def main(argv: list[str]) -> int:
         for lang in TRANSLATED:
             catalog = load(lang)
             catalog.update(template, no_fuzzy_matching=True)
+            catalog.obsolete.clear()  # strings gone from the code leave the catalogue too
             save(catalog, lang)
             print(f"{lang}: {len(untranslated(lang))} untranslated")
         return 0
