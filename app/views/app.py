@@ -72,24 +72,25 @@ def create_main_window(
 
 
 def run_gui(workspace: Path | None = None, demo: bool = False, language: str | None = None) -> int:
+    """Open the main window and run the Qt event loop under qasync until the window closes."""
     import qasync
+    from PySide6.QtWidgets import QApplication
 
-    app = make_application(sys.argv[:1])
-    try:
-        window = create_main_window(workspace, demo, language)
-    except AtelierError:
-        return 1
-    window.show()
-    window.start_backup("open")
-    del app  # the loop keeps the application alive
+    make_application(sys.argv[:1])
+    outcome = {"code": 0}
 
-    async def until_closed() -> None:
+    async def main() -> None:
+        try:
+            window = create_main_window(workspace, demo, language)
+        except AtelierError:
+            outcome["code"] = 1
+            return
         closed = asyncio.Event()
-        from PySide6.QtWidgets import QApplication
-
         QApplication.instance().aboutToQuit.connect(closed.set)
+        window.show()
+        window.start_backup("open")  # in the background, once the window is on screen
         await closed.wait()
 
     with contextlib.suppress(asyncio.CancelledError):  # the loop is torn down at exit
-        qasync.run(until_closed())
-    return 0
+        qasync.run(main())
+    return outcome["code"]
