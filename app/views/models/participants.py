@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from app.facilitation import labels
 from app.facilitation.participants import (
@@ -11,23 +11,22 @@ from app.facilitation.participants import (
     count_participants,
     participant_page,
 )
-from app.i18n import N_, _
+from app.i18n import N_
 from app.store import Store
+from app.views.models.base import Index, RowTableModel
 
-COLUMNS = (N_("Last name"), N_("First name"), N_("Stakeholder type"), N_("Email"), N_("Phone"))
 PAGE_SIZE = 200
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class ParticipantTableModel(QAbstractTableModel):
+class ParticipantTableModel(RowTableModel):
     """Rows come in pages of ``PAGE_SIZE`` as the view scrolls (canFetchMore/fetchMore);
     sorting and filtering happen in SQL, so 100,000 people never sit in memory at once."""
+
+    COLUMNS = (N_("Last name"), N_("First name"), N_("Stakeholder type"), N_("Email"), N_("Phone"))
 
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
         self._store = store
-        self._rows: list[ParticipantRow] = []
         self._total = 0
         self._search = ""
         self._sort_column = 0
@@ -79,17 +78,6 @@ class ParticipantTableModel(QAbstractTableModel):
         self.endInsertRows()
 
     # -- Qt model API
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section])
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None

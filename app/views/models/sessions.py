@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QLocale, Qt
 
 from app.facilitation import labels
 from app.facilitation.sessions import ProcessSummary, SessionSummary, process_overview
-from app.i18n import N_, _
+from app.i18n import N_
 from app.store import Store
-
-COLUMNS = (N_("Session"), N_("Date"), N_("Place"), N_("Attendance"), N_("Minutes"))
-
-Index = QModelIndex | QPersistentModelIndex
+from app.views.models.base import Index, RowTableModel
 
 
 @dataclass(frozen=True)
@@ -22,12 +19,13 @@ class _Row:
     session: SessionSummary
 
 
-class SessionTableModel(QAbstractTableModel):
+class SessionTableModel(RowTableModel):
+    COLUMNS = (N_("Session"), N_("Date"), N_("Place"), N_("Attendance"), N_("Minutes"))
+
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
         self._store = store
         self.processes: list[ProcessSummary] = []
-        self._rows: list[_Row] = []
         self.reload()
 
     def reload(self) -> None:
@@ -36,17 +34,6 @@ class SessionTableModel(QAbstractTableModel):
             self.processes = process_overview(session)
         self._rows = [_Row(p, s) for p in self.processes for s in p.sessions]
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
