@@ -382,20 +382,29 @@ def _alembic_config(connection):
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the head revision with the shipped migrations."""
+    """Bring the schema to the head revision with the shipped migrations.
+
+    On a shared database, several facilitators may start the app at the same moment: an
+    advisory lock makes the others wait, then find the schema already at head.
+    """
     from alembic import command
 
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPLICATION_ID})
         command.upgrade(_alembic_config(connection), "head")
-    _write_meta(engine, app_version_last=__version__)
+        _write_meta(connection, app_version_last=__version__)
 
 
-def _write_meta(engine: Engine, **values: str) -> None:
+def _write_meta(bind, **values: str) -> None:
+    """Record facts about the workspace (``bind``: an Engine, or a Connection in a
+    transaction that the caller commits)."""
     from app.models import WorkspaceMeta
 
-    with Session(engine) as session, session.begin():
+    with Session(bind) as session:
         for key, value in values.items():
             session.merge(WorkspaceMeta(key=key, value=value))
+        session.commit()
 
 
 def create_workspace(
@@ -514,14 +523,26 @@ def open_workspace(
 def open_url(url: str) -> Store:
     """Open a shared database (``ATELIER_DATABASE_URL``), creating or upgrading its schema."""
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        parsed = make_url(url)
+        if parsed.drivername == "postgresql":  # psycopg 3 is the driver the [pg] extra brings
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        shown = parsed.render_as_string(hide_password=True)
+        _port = parsed.port  # a port that is not a number fails here, not in the driver
+    except Exception as exc:
+        raise WorkspaceError(
+            _(
+                "The shared database URL is not valid (expected "
+                "postgresql+psycopg://user@host:port/database)."
+            )
+        ) from exc
+    try:
+        engine = create_engine(parsed, pool_pre_ping=True)
         with engine.connect() as con:
             revision = current_revision(con)
     except Exception as exc:
         raise WorkspaceError(
             _("Cannot reach the shared database {url}: {reason}").format(
-                url=make_url(url).render_as_string(hide_password=True),
-                reason=str(exc).splitlines()[0],
+                url=shown, reason=str(exc).splitlines()[0]
             )
         ) from exc
     from app.models import SCHEMA_HEAD

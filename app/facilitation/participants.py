@@ -49,7 +49,9 @@ def participant_page(
     """One page of the registry, sorted in SQL (only ``limit`` rows are loaded)."""
     sort = sort if sort in SORT_COLUMNS else "last_name"
     column = Participant.sort_key if sort == "last_name" else getattr(Participant, sort)
-    order = column.desc() if descending else column.asc()
+    if session.get_bind().dialect.name == "postgresql":
+        column = column.collate("C")  # the same order as a workspace file, whatever the server
+    order = (column.desc() if descending else column.asc()).nulls_last()
     query = _filtered(
         select(
             Participant.id,
