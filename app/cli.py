@@ -13,13 +13,15 @@ Exit codes: 0 success; 1 bad input or a refused operation (one line on stderr, n
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import APP_NAME, __version__, config, i18n
+from app.commands import GROUPS
+from app.commands.common import TextProgress, print_json
 from app.errors import AtelierError
 from app.i18n import N_, _
 
@@ -54,33 +56,6 @@ def _language(argv: Sequence[str]) -> str:
     return os.environ.get("ATELIER_LANG") or config.read_preferences().language or ""
 
 
-class _Progress:
-    """A text progress bar on stderr (only when stderr is a terminal)."""
-
-    def __init__(self, label: str, enabled: bool) -> None:
-        self.label = label
-        self.enabled = enabled and sys.stderr.isatty()
-        self._last = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        percent = int(100 * done / total)
-        if percent == self._last:
-            return
-        self._last = percent
-        filled = percent * 30 // 100
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}%")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
-def _print_json(document: dict) -> None:
-    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
-    sys.stdout.write("\n")
-
-
 # --------------------------------------------------------------------------- verbs
 
 
@@ -91,7 +66,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     revision = ws.revision()
     ws.close(backup=False)
     if args.json:
-        _print_json({"path": str(args.path), "schema_revision": revision})
+        print_json({"path": str(args.path), "schema_revision": revision})
     else:
         print(_("Created the workspace {path}.").format(path=args.path))
     return EXIT_OK
@@ -103,7 +78,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ws = create_demo(args.path, overwrite=args.force)
     ws.close(backup=False)
     if args.json:
-        _print_json({"path": str(args.path)})
+        print_json({"path": str(args.path)})
     else:
         print(_("Created the demo workspace {path}.").format(path=args.path))
     return EXIT_OK
@@ -116,7 +91,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     with store.open_workspace(args.path, read_only=True) as ws:
         info = workspace_info(ws)
     if args.json:
-        _print_json(info.as_dict())
+        print_json(info.as_dict())
     else:
         print(_("Workspace: {path}").format(path=info.location))
         print(_("Schema revision: {rev}").format(rev=info.revision))
@@ -143,7 +118,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from app import store
 
     prefs = config.read_preferences()
-    progress = _Progress(_("Backup"), enabled=not args.json and not args.quiet)
+    progress = TextProgress(_("Backup"), enabled=not args.json and not args.quiet)
     # The online backup reads a consistent snapshot even while the app has it open: no lock,
     # no upgrade, the file is copied as it is.
     ws = store.open_workspace(args.path, read_only=True, any_revision=True)
@@ -156,7 +131,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     finally:
         ws.close(backup=False)
     if args.json:
-        _print_json({"path": str(args.path), "backup": str(made)})
+        print_json({"path": str(args.path), "backup": str(made)})
     elif not args.quiet:
         print(_("Backed up to {path}").format(path=made))
     return EXIT_OK
@@ -189,7 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
             "{app}: co-construction workshops, offline. Without a command, opens the app."
         ).format(app=APP_NAME),
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        help=_("show program's version number and exit"),
+    )
     _common(parser)
     sub = parser.add_subparsers(dest="verb", title=_("commands"), metavar="COMMAND")
     for name, (help_text, func) in VERBS.items():
@@ -208,7 +188,22 @@ def build_parser() -> argparse.ArgumentParser:
                 help=_("write the copy to FILE instead of the rotating backups"),
             )  # fmt: skip
             verb.add_argument("-q", "--quiet", action="store_true", help=_("print nothing"))
+    for name, (help_text, modules) in GROUPS.items():
+        group = sub.add_parser(name, help=_(help_text), description=_(help_text))
+        _common(group, default=argparse.SUPPRESS)
+        group.set_defaults(func=lambda args, g=group: _group_usage(g))
+        commands = group.add_subparsers(dest="command", title=_("commands"), metavar="COMMAND")
+        for module in modules:
+            importlib.import_module(module).register(commands)
+        for command in commands.choices.values():
+            _common(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _group_usage(parser: argparse.ArgumentParser) -> int:
+    """A group given without a sub-command: show what it offers (wrong usage)."""
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
 
 
 def build_gui_parser() -> argparse.ArgumentParser:
@@ -216,10 +211,15 @@ def build_gui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atelier",
         description=_("Open Atelier Citoyen. Commands: {verbs} (atelier COMMAND --help).").format(
-            verbs=", ".join(VERBS)
+            verbs=", ".join([*VERBS, *GROUPS])
         ),
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        help=_("show program's version number and exit"),
+    )
     _common(parser)
     parser.add_argument(
         "workspace", nargs="?", type=Path, metavar="WORKSPACE",
@@ -240,7 +240,7 @@ def _verb(argv: Sequence[str]) -> str | None:
         elif arg == "--lang":
             skip = True
         elif not arg.startswith("-"):
-            return arg if arg in VERBS else None
+            return arg if arg in VERBS or arg in GROUPS else None
     return None
 
 

@@ -10,14 +10,18 @@ from app.models.participant import (
     STAKEHOLDER_TYPES,
     AttributeCategory,
     AttributeValue,
+    ConsentPurpose,
     ConsentRecord,
     Participant,
     ParticipantAttribute,
 )
 from app.models.process import (
+    DECISION_STATUSES,
     MINUTES_STATUSES,
     PHASES,
+    AgendaItem,
     Attendance,
+    Decision,
     Process,
     Registration,
     Session,
@@ -25,21 +29,25 @@ from app.models.process import (
 
 #: The Alembic revision this code writes. A test checks it is the migrations' head; the store
 #: compares a workspace against it without loading Alembic, to keep start-up fast.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 __all__ = [
     "CONSENT_METHODS",
     "CONSENT_PURPOSES",
+    "DECISION_STATUSES",
     "MINUTES_STATUSES",
     "PHASES",
     "SCHEMA_HEAD",
     "STAKEHOLDER_TYPES",
+    "AgendaItem",
     "Attendance",
     "AttributeCategory",
     "AttributeValue",
     "AuditEvent",
     "Base",
+    "ConsentPurpose",
     "ConsentRecord",
+    "Decision",
     "Entity",
     "Organisation",
     "Participant",

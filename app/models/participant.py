@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Entity, UTCDateTime
-from app.models.text import participant_keys
+from app.models.text import new_participant_code, participant_keys
 
 #: Stakeholder types (codes stored; labels are translated in the facilitation layer).
 STAKEHOLDER_TYPES = (
@@ -38,12 +38,15 @@ class Participant(Entity):
     __tablename__ = "participant"
     __table_args__ = (
         Index("ix_participant_sort_key", "sort_key"),
+        Index("ix_participant_first_key", "first_key"),
         Index("ix_participant_household", "household_key"),
     )
 
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
+    #: A short unique code for badges and scanners (see ``new_participant_code``).
+    code: Mapped[str] = mapped_column(String(16), unique=True, default=new_participant_code)
     first_name: Mapped[str] = mapped_column(String(120), default="")
     last_name: Mapped[str] = mapped_column(String(120), default="")
     email: Mapped[str | None] = mapped_column(String(254))
@@ -58,6 +61,8 @@ class Participant(Entity):
     notes: Mapped[str | None] = mapped_column(Text)
     #: Folded "last first" (no case, no accents): the order people expect in a list.
     sort_key: Mapped[str] = mapped_column(String(250), default="")
+    #: Folded "first last", for sorting by first name.
+    first_key: Mapped[str] = mapped_column(String(250), default="")
     #: Folded names, email and phone, for filter-as-you-type.
     search_text: Mapped[str] = mapped_column(Text, default="")
     #: Set when personal data were erased (GDPR); the row stays for anonymous counts.
@@ -140,9 +145,23 @@ class ParticipantAttribute(Base):
     value: Mapped[AttributeValue] = relationship()
 
 
-#: Consent purposes known to the foundation; the participants issue adds retention periods.
-CONSENT_PURPOSES = ("contact", "photo", "jury_pool", "partner_sharing")
+#: Consent purposes every workspace starts with (code → retention in months); a workspace
+#: can add its own in the consent_purpose table.
+CONSENT_PURPOSES = {"contact": 36, "photo": 24, "jury_pool": 36, "partner_sharing": 24}
 CONSENT_METHODS = ("paper", "oral", "online")
+
+
+class ConsentPurpose(Entity):
+    """What a consent is for, and how long the data may be kept for it (GDPR retention)."""
+
+    __tablename__ = "consent_purpose"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    #: Label typed by the user; None for the built-in purposes (translated by the app).
+    label: Mapped[str | None] = mapped_column(String(200))
+    #: Months after the consent was given (or the last attendance); None: until withdrawn.
+    retention_months: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ConsentRecord(Entity):

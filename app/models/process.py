@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Entity, UTCDateTime
@@ -14,6 +14,8 @@ from app.models.base import Entity, UTCDateTime
 PHASES = ("co_prioritise", "co_design", "co_deliver", "co_evaluate")
 #: Shared validation of the minutes.
 MINUTES_STATUSES = ("draft", "circulated", "validated")
+#: What became of a decision recorded in a session.
+DECISION_STATUSES = ("proposed", "adopted", "rejected", "postponed")
 
 
 class Process(Entity):
@@ -67,8 +69,18 @@ class Session(Entity):
     facilitators: Mapped[str | None] = mapped_column(String(300))
     minutes: Mapped[str | None] = mapped_column(Text)
     minutes_status: Mapped[str] = mapped_column(String(20), default="draft")
+    minutes_circulated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    minutes_validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Who validated the minutes (names as typed, e.g. "Le comité, Mme Dupont").
+    minutes_validated_by: Mapped[str | None] = mapped_column(String(300))
 
     process: Mapped[Process] = relationship(back_populates="sessions")
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="AgendaItem.position"
+    )
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Decision.position"
+    )
     attendances: Mapped[list[Attendance]] = relationship(
         back_populates="session", cascade="all, delete-orphan"
     )
@@ -87,7 +99,39 @@ class Attendance(Entity):
         ForeignKey("participant.id", ondelete="CASCADE"), index=True
     )
     signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: sheet (paper sign-in sheet), app (signed in on the laptop), late (added afterwards)
     method: Mapped[str] = mapped_column(String(20), default="app")
 
     session: Mapped[Session] = relationship(back_populates="attendances")
+
+
+class AgendaItem(Entity):
+    """One item of a session's agenda (ordre du jour), with its planned duration."""
+
+    __tablename__ = "agenda_item"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    session: Mapped[Session] = relationship(back_populates="agenda_items")
+
+
+class Decision(Entity):
+    """A decision recorded in a session (relevé de décisions)."""
+
+    __tablename__ = "decision"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+
+    session: Mapped[Session] = relationship(back_populates="decisions")

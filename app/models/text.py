@@ -44,5 +44,18 @@ def participant_keys(
     transliterated = latin(words)
     return {
         "sort_key": latin(fold(f"{last_name or ''} {first_name or ''}")),
+        "first_key": latin(fold(f"{first_name or ''} {last_name or ''}")),
         "search_text": words if transliterated == words else f"{words} {transliterated}",
     }
+
+
+#: Letters and digits that cannot be mistaken for one another on a badge or when read aloud.
+CODE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
+CODE_LENGTH = 8
+
+
+def new_participant_code() -> str:
+    """A random code for a participant's badge (typed by a barcode or QR scanner at sign-in)."""
+    import secrets
+
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

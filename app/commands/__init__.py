@@ -1,0 +1,27 @@
+"""Command groups of the ``atelier`` CLI (``atelier participants import …``).
+
+Each group is a top-level verb; each contributing module has ``register(subparsers)`` that adds
+its sub-commands (``argparse`` sub-parsers with ``set_defaults(func=...)``). A sub-command's
+function takes the parsed arguments and returns an exit code; it raises
+:class:`~app.errors.AtelierError` for bad input or a refused operation.
+"""
+
+from __future__ import annotations
+
+from app.i18n import N_
+
+#: group name → (help text, modules that contribute sub-commands)
+GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "participants": (
+        N_("the participant registry: list, import, export, consent, duplicates"),
+        ("app.commands.participants", "app.commands.participant_files"),
+    ),
+    "processes": (
+        N_("co-construction processes: list, create"),
+        ("app.commands.processes",),
+    ),
+    "sessions": (
+        N_("workshop sessions: create, agenda, sign-in, minutes"),
+        ("app.commands.sessions",),
+    ),
+}

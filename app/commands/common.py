@@ -1,0 +1,49 @@
+"""What every CLI command shares: JSON output, a text progress bar, opening a workspace."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from app import config
+from app.store import Store, open_workspace
+
+
+def print_json(document) -> None:
+    """A stable JSON document on stdout (sorted keys, UTF-8 kept as is)."""
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    sys.stdout.write("\n")
+
+
+class TextProgress:
+    """A text progress bar on stderr (only when stderr is a terminal)."""
+
+    def __init__(self, label: str, enabled: bool = True) -> None:
+        self.label = label
+        self.enabled = enabled and sys.stderr.isatty()
+        self._last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        percent = int(100 * done / total)
+        if percent == self._last:
+            return
+        self._last = percent
+        filled = percent * 30 // 100
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}%")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def open_for_reading(path: Path) -> Store:
+    """Open a workspace to read it (no lock, no backup, nothing written)."""
+    return open_workspace(path, read_only=True)
+
+
+def open_for_writing(path: Path) -> Store:
+    """Open a workspace to change it: locked, upgraded if older, backed up first (rotating)."""
+    prefs = config.read_preferences()
+    return open_workspace(path, backup_count=prefs.backup_count, backup_on_open=True)

@@ -1,0 +1,9 @@
+"""CLI sub-commands (see app/commands/__init__.py)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add this module's sub-commands to its group."""
