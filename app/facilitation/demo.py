@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from app.facilitation.households import household_key
 from app.jobs import CancelToken, Progress, no_progress
 from app.models import (
     Attendance,
@@ -169,7 +170,7 @@ def generate_people(
                 "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} "
                 f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
                 "postal_address": address,
-                "household_key": fold(address),
+                "household_key": household_key(address),
                 "stakeholder_type": kind,
                 "affiliation": rng.choice(ASSOCIATIONS) if kind == "association" else None,
                 "birth_year": None,
@@ -239,7 +240,7 @@ def populate_demo(session: Session) -> None:
         email="maria.petrova@exemple.fr",
         stakeholder_type="resident",
         postal_address="7 rue des Tilleuls, 45600 Villeneuve-sur-Lière",
-        household_key=fold("7 rue des Tilleuls, 45600 Villeneuve-sur-Lière"),
+        household_key=household_key("7 rue des Tilleuls, 45600 Villeneuve-sur-Lière"),
     )
     session.add(maria)
     session.flush()
