@@ -37,3 +37,52 @@ def test_vocabulary_matching_folds_case_accents_and_spaces(demo) -> None:
     assert genre.match("F") is None  # an abbreviation is mapped by the user, not guessed
     assert vocabularies["quartier"].match("les tilleuls").value == "Les Tilleuls"
     assert vocabularies["diplome"].match("baccalaureat").value == "Baccalauréat"
+
+
+def test_create_and_read_a_participant(demo) -> None:
+    from app.facilitation.participants import ParticipantData, create_participant, participant_data
+
+    data = ParticipantData(
+        first_name="  Anaïs ",
+        last_name="Lœuillet",
+        email=" Anais.Loeuillet@Exemple.FR ",
+        postal_address="12 bis, Av. Jean-Jaurès",
+        stakeholder_type="association",
+        attributes={"genre": "femme", "quartier": "LA GARE"},
+    )
+    with demo.session() as s:
+        pid = create_participant(s, data)
+    with demo.session() as s:
+        again = participant_data(s, pid)
+        from app.models import Participant
+
+        row = s.get(Participant, pid)
+        assert row.household_key == "12 bis avenue jean jaures"
+        assert len(row.code) == 8
+    assert again.first_name == "Anaïs"
+    assert again.email == "anais.loeuillet@exemple.fr"
+    assert again.attributes == {"genre": "Femme", "quartier": "La Gare"}
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"first_name": " ", "last_name": ""}, "first name or a last name"),
+        ({"last_name": "X", "email": "pas-un-courriel"}, "not an email address"),
+        ({"last_name": "X", "attributes": {"genre": "F"}}, "not an allowed value"),
+        ({"last_name": "X", "attributes": {"couleur": "bleu"}}, "Unknown attribute"),
+        ({"last_name": "X", "birth_year": 1850}, "not plausible"),
+    ],
+)
+def test_invalid_participants_are_refused_and_nothing_saved(demo, data, words) -> None:
+    from app.facilitation.participants import (
+        InvalidParticipant,
+        ParticipantData,
+        count_participants,
+        create_participant,
+    )
+
+    with demo.session() as s, pytest.raises(InvalidParticipant, match=words):
+        create_participant(s, ParticipantData(**data))
+    with demo.session() as s:
+        assert count_participants(s) == 60
