@@ -3,19 +3,33 @@ people stay fluid."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import AtelierError
+from app.facilitation import labels
+from app.facilitation.consent import ConsentInfo, consents_of
 from app.facilitation.households import household_key
 from app.facilitation.vocabularies import load_vocabularies
 from app.i18n import _
-from app.models import STAKEHOLDER_TYPES, Participant, ParticipantAttribute
-from app.models.text import fold
+from app.models import (
+    STAKEHOLDER_TYPES,
+    Attendance,
+    AttributeValue,
+    Base,
+    Participant,
+    ParticipantAttribute,
+    Process,
+    Registration,
+)
+from app.models.text import fold, latin, new_participant_code
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -105,10 +119,18 @@ def _apply(session: Session, participant: Participant, data: ParticipantData) ->
                 )
             )
         chosen[vocabulary.id] = value.id
-    participant.attributes = [
+    # Update in place: a new row with the same key (participant, category) as a row being
+    # removed would clash in the unit of work.
+    kept: list[ParticipantAttribute] = []
+    for attribute in participant.attributes:
+        if attribute.category_id in chosen:
+            attribute.value_id = chosen.pop(attribute.category_id)
+            kept.append(attribute)
+    kept.extend(
         ParticipantAttribute(category_id=category_id, value_id=value_id)
         for category_id, value_id in chosen.items()
-    ]
+    )
+    participant.attributes = kept
 
 
 def create_participant(
@@ -166,16 +188,48 @@ class ParticipantRow:
 SORT_COLUMNS = ("last_name", "first_name", "stakeholder_type", "email", "phone")
 
 
-def _filtered(query: Select, search: str) -> Select:
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(session: Session, query: Select, search: str) -> Select:
+    """Only people not erased; each typed word must match their name, email or phone, their
+    stakeholder type (its label in the current language) or one of their attribute values
+    (a neighbourhood, an age band…). Accents and case never matter.
+
+    The words become one WHERE clause: a LIKE on the folded ``search_text``, a list of
+    stakeholder codes and a list of attribute value ids (found in Python from the small
+    vocabulary table, then matched in SQL through the index on ``participant_attribute.value_id``).
+    """
     query = query.where(Participant.erased_at.is_(None))
-    for word in fold(search).split():  # each word must match (name, email or phone)
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Participant.search_text.like(f"%{escaped}%", escape="\\"))
+    words = fold(search).split()
+    if not words:
+        return query
+    kinds = [(code, fold(labels.stakeholder_type(code))) for code in STAKEHOLDER_TYPES]
+    values = [
+        (value_id, latin(fold(value)), fold(value))
+        for value_id, value in session.execute(select(AttributeValue.id, AttributeValue.value))
+    ]
+    for word in words:
+        conditions = [Participant.search_text.like(f"%{_escape_like(word)}%", escape="\\")]
+        codes = [code for code, label in kinds if word in label]
+        if codes:
+            conditions.append(Participant.stakeholder_type.in_(codes))
+        value_ids = [vid for vid, latin_text, text in values if word in text or word in latin_text]
+        if value_ids:
+            conditions.append(
+                Participant.id.in_(
+                    select(ParticipantAttribute.participant_id).where(
+                        ParticipantAttribute.value_id.in_(value_ids)
+                    )
+                )
+            )
+        query = query.where(or_(*conditions))
     return query
 
 
 def count_participants(session: Session, search: str = "") -> int:
-    return session.scalar(_filtered(select(func.count(Participant.id)), search)) or 0
+    return session.scalar(_filtered(session, select(func.count(Participant.id)), search)) or 0
 
 
 def participant_page(
@@ -194,6 +248,7 @@ def participant_page(
         column = column.collate("C")  # the same order as a workspace file, whatever the server
     order = (column.desc() if descending else column.asc()).nulls_last()
     query = _filtered(
+        session,
         select(
             Participant.id,
             Participant.last_name,
@@ -206,3 +261,232 @@ def participant_page(
     )
     query = query.order_by(order, Participant.id).offset(offset).limit(limit)
     return [ParticipantRow(*row) for row in session.execute(query).all()]
+
+
+# --------------------------------------------------------------------------- finding one
+
+
+def find_participant(session: Session, reference: str | uuid.UUID) -> uuid.UUID:
+    """The id of the participant a person refers to by badge code (8 letters) or UUID."""
+    if isinstance(reference, uuid.UUID):
+        found = session.scalar(select(Participant.id).where(Participant.id == reference))
+    else:
+        text = (reference or "").strip()
+        found = session.scalar(select(Participant.id).where(Participant.code == text.upper()))
+        if found is None:
+            try:
+                wanted = uuid.UUID(text)
+            except ValueError:
+                wanted = None
+            if wanted is not None:
+                found = session.scalar(select(Participant.id).where(Participant.id == wanted))
+    if found is None:
+        raise AtelierError(_("No participant has the code or id “{ref}”.").format(ref=reference))
+    return found
+
+
+def _live(session: Session, participant_id: uuid.UUID) -> Participant:
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.erased_at is not None:
+        raise AtelierError(_("This participant no longer exists."))
+    return participant
+
+
+def stakeholder_choices() -> list[tuple[str, str]]:
+    """(code, label in the current language) of every stakeholder type, for a combo box."""
+    return [(code, labels.stakeholder_type(code)) for code in STAKEHOLDER_TYPES]
+
+
+# --------------------------------------------------------------------------- editing
+
+
+def update_participant(
+    session: Session, participant_id: uuid.UUID, data: ParticipantData
+) -> ParticipantData:
+    """Save what was typed for a participant and commit; returns the data as they were
+    before (an undo saves those back)."""
+    previous = participant_data(session, participant_id)
+    cleaned = data.cleaned()
+    participant = _live(session, participant_id)
+    try:
+        _apply(session, participant, cleaned)
+    except AtelierError:
+        session.rollback()
+        raise
+    session.commit()
+    return previous
+
+
+def participant_references() -> list[tuple[object, list, list]]:
+    """Every table with a foreign key to ``participant.id``: (table, columns whose rows go
+    with the participant, columns set to NULL when the participant goes)."""
+    found = []
+    participant_id = Participant.__table__.c.id
+    for table in Base.metadata.sorted_tables:
+        if table is Participant.__table__:
+            continue
+        owned, nulled = [], []
+        for fk in table.foreign_keys:
+            if fk.column is participant_id:
+                (nulled if (fk.ondelete or "").upper() == "SET NULL" else owned).append(fk.parent)
+        if owned or nulled:
+            found.append((table, owned, nulled))
+    return found
+
+
+@dataclass
+class ParticipantSnapshot:
+    """Everything held about a deleted participant, to put them back exactly (undo).
+
+    ``row`` is the participant row (id, code, created_at… included); ``rows`` maps each table
+    that referred to them (attributes, consents, registrations, attendance, and any table added
+    later) to its deleted rows; ``links`` lists rows that only pointed at them (set to NULL)."""
+
+    row: dict
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    #: (table name, column name, primary key values of the row)
+    links: list[tuple[str, str, dict]] = field(default_factory=list)
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.row["id"]
+
+    @property
+    def attributes(self) -> list[dict]:
+        return self.rows.get("participant_attribute", [])
+
+    @property
+    def consents(self) -> list[dict]:
+        return self.rows.get("consent_record", [])
+
+    @property
+    def registrations(self) -> list[dict]:
+        return self.rows.get("registration", [])
+
+    @property
+    def attendance(self) -> list[dict]:
+        return self.rows.get("attendance", [])
+
+
+def delete_participant(session: Session, participant_id: uuid.UUID) -> ParticipantSnapshot:
+    """Delete a participant and everything that refers to them; commits. Returns a snapshot
+    that :func:`restore_participant` puts back (undo)."""
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise AtelierError(_("This participant no longer exists."))
+    session.expunge(participant)
+    table = Participant.__table__
+    row = dict(session.execute(select(table).where(table.c.id == participant_id)).mappings().one())
+    snapshot = ParticipantSnapshot(row=row)
+    for ref_table, owned, nulled in participant_references():
+        if owned:
+            match = or_(*(column == participant_id for column in owned))
+            rows = [dict(r) for r in session.execute(select(ref_table).where(match)).mappings()]
+            if rows:
+                snapshot.rows[ref_table.name] = rows
+                session.execute(ref_table.delete().where(match))
+        for column in nulled:
+            keys = ref_table.primary_key.columns
+            for pk in session.execute(select(*keys).where(column == participant_id)).mappings():
+                snapshot.links.append((ref_table.name, column.name, dict(pk)))
+            session.execute(
+                ref_table.update().where(column == participant_id).values({column.name: None})
+            )
+    session.execute(table.delete().where(table.c.id == participant_id))
+    session.commit()
+    return snapshot
+
+
+def restore_participant(session: Session, snapshot: ParticipantSnapshot) -> None:
+    """Put a deleted participant back with the same id, code and history (undo of delete);
+    commits. Rows whose other end has gone meanwhile (a deleted session…) are left out."""
+    table = Participant.__table__
+    if session.scalar(select(table.c.id).where(table.c.id == snapshot.id)) is not None:
+        raise AtelierError(_("This participant is already in the registry."))
+    row = dict(snapshot.row)
+    if session.scalar(select(table.c.id).where(table.c.code == row["code"])) is not None:
+        row["code"] = new_participant_code()  # the badge code was reused meanwhile
+    session.execute(insert(table), [row])
+    tables = {t.name: t for t in Base.metadata.sorted_tables}
+    for ref_table in Base.metadata.sorted_tables:  # parents before children
+        rows = snapshot.rows.get(ref_table.name)
+        if not rows:
+            continue
+        try:
+            with session.begin_nested():
+                session.execute(insert(ref_table), rows)
+        except IntegrityError:
+            for one in rows:  # put back what still fits, one row at a time
+                with contextlib.suppress(IntegrityError), session.begin_nested():
+                    session.execute(insert(ref_table), [one])
+    for table_name, column_name, pk in snapshot.links:
+        ref_table = tables.get(table_name)
+        if ref_table is None:
+            continue
+        match = [ref_table.c[name] == value for name, value in pk.items()]
+        session.execute(ref_table.update().where(*match).values({column_name: snapshot.id}))
+    session.commit()
+
+
+# --------------------------------------------------------------------------- detail panel
+
+
+@dataclass(frozen=True)
+class ParticipantDetail:
+    """What the detail panel shows about one participant."""
+
+    id: uuid.UUID
+    code: str
+    data: ParticipantData
+    stakeholder_label: str
+    household_key: str | None
+    #: Other people (not erased) at the same normalised postal address.
+    household_members: int
+    consents: list[ConsentInfo]
+    attendance_count: int
+    #: Titles of the processes the person is registered in.
+    registrations: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+def participant_detail(session: Session, participant_id: uuid.UUID) -> ParticipantDetail:
+    data = participant_data(session, participant_id)
+    participant = _live(session, participant_id)
+    members = 0
+    if participant.household_key:
+        members = (
+            session.scalar(
+                select(func.count(Participant.id)).where(
+                    Participant.household_key == participant.household_key,
+                    Participant.id != participant_id,
+                    Participant.erased_at.is_(None),
+                )
+            )
+            or 0
+        )
+    attended = (
+        session.scalar(
+            select(func.count(Attendance.id)).where(Attendance.participant_id == participant_id)
+        )
+        or 0
+    )
+    processes = session.scalars(
+        select(Process.title)
+        .join(Registration, Registration.process_id == Process.id)
+        .where(Registration.participant_id == participant_id)
+        .order_by(Process.started_on, Process.title)
+    ).all()
+    return ParticipantDetail(
+        id=participant.id,
+        code=participant.code,
+        data=data,
+        stakeholder_label=labels.stakeholder_type(participant.stakeholder_type),
+        household_key=participant.household_key,
+        household_members=members,
+        consents=consents_of(session, participant_id),
+        attendance_count=attended,
+        registrations=list(processes),
+        created_at=participant.created_at,
+        updated_at=participant.updated_at,
+    )
