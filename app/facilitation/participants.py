@@ -182,6 +182,8 @@ class ParticipantRow:
     stakeholder_type: str
     email: str | None
     phone: str | None
+    #: The badge code (8 letters), how people are referred to on paper and in the CLI.
+    code: str = ""
 
 
 #: Columns a list can be sorted by, in display order.
@@ -256,6 +258,7 @@ def participant_page(
             Participant.stakeholder_type,
             Participant.email,
             Participant.phone,
+            Participant.code,
         ),
         search,
     )

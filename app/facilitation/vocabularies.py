@@ -51,6 +51,7 @@ def load_vocabularies(session: Session) -> dict[str, Vocabulary]:
         select(AttributeCategory)
         .options(selectinload(AttributeCategory.values))
         .order_by(AttributeCategory.position, AttributeCategory.label)
+        .execution_options(populate_existing=True)
     )
     return {
         c.key: Vocabulary(
