@@ -230,7 +230,9 @@ def test_filter_by_neighbourhood(demo) -> None:
 
 def test_filter_by_stakeholder_label_in_both_languages(demo) -> None:
     with demo.session() as s:
-        elected = set(s.scalars(select(Participant.id).where(Participant.stakeholder_type == "elected")))
+        elected = set(
+            s.scalars(select(Participant.id).where(Participant.stakeholder_type == "elected"))
+        )
         shops = set(
             s.scalars(select(Participant.id).where(Participant.stakeholder_type == "shopkeeper"))
         )

@@ -40,9 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--search", default="", metavar="TEXT",
         help=_("words to match: name, email, phone, neighbourhood, stakeholder type"),
     )  # fmt: skip
-    p.add_argument(
-        "--limit", type=int, default=1000, metavar="N", help=_("show at most N people")
-    )
+    p.add_argument("--limit", type=int, default=1000, metavar="N", help=_("show at most N people"))
     _json(p)
     p.set_defaults(func=cmd_list)
 
@@ -212,9 +210,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         print("  " + text)
     print(
         "  "
-        + ngettext(
-            "attended {n} session", "attended {n} sessions", detail.attendance_count
-        ).format(n=detail.attendance_count)
+        + ngettext("attended {n} session", "attended {n} sessions", detail.attendance_count).format(
+            n=detail.attendance_count
+        )
     )
     return 0
 
@@ -237,9 +235,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
     today = args.today or date.today()
     if args.erase and not args.yes:
-        raise AtelierError(
-            _("Erasing personal data cannot be undone; add --yes to confirm.")
-        )
+        raise AtelierError(_("Erasing personal data cannot be undone; add --yes to confirm."))
     opener = open_for_writing if args.erase else open_for_reading
     with opener(args.path) as ws, ws.session() as s:
         cases = past_retention(s, today)
