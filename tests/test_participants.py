@@ -56,7 +56,11 @@ from app.models import (
 def _someone(session) -> Participant:
     """A demo participant who attended a session (so has the fullest history)."""
     pid = session.scalars(
-        select(Attendance.participant_id).order_by(Attendance.signed_in_at).limit(1)
+        select(Attendance.participant_id)
+        .join(Participant, Participant.id == Attendance.participant_id)
+        .where(Participant.phone.is_not(None))
+        .order_by(Attendance.signed_in_at, Participant.id)
+        .limit(1)
     ).one()
     return session.get(Participant, pid)
 
