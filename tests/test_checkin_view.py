@@ -147,3 +147,87 @@ def test_ctrl_d_records_a_sign_out(qtbot, door: CheckinDialog) -> None:
     assert row.signed_out_at is not None
     assert "left at" in door.feedback.text()
     assert "1 has left" in door.details_label.text()
+
+
+# --------------------------------------------------------------------------- area and editor
+
+
+def test_area_opens_the_checkin_for_the_selected_session(qtbot, demo, errors) -> None:
+    from app.views.areas.processes import ProcessesArea
+
+    area = ProcessesArea(demo)
+    qtbot.addWidget(area)
+    area.show()
+    assert area.model.rowCount() == 3
+    area.sessions_table.selectRow(2)
+    qtbot.mouseClick(area.signin_button, Qt.MouseButton.LeftButton)
+    door = area.checkin
+    assert door is not None and door.isVisible()
+    qtbot.keyClicks(door.search, "petrova")
+    qtbot.keyClick(door.search, Qt.Key.Key_Return)
+    door.close()
+    assert area.model.index(2, 3).data() == 1  # the list follows the sign-in
+
+
+def test_editor_agenda_minutes_and_decisions(qtbot, demo, errors) -> None:
+    from app.views.session_editor import SessionEditor
+
+    with demo.session() as s:
+        process = S.process_overview(s)[0]
+    editor = SessionEditor(demo, process.id, process.sessions[2].id)
+    qtbot.addWidget(editor)
+    editor.show()
+    # Agenda: typed items with durations, the total against the three-hour session.
+    for title, minutes in (("Accueil", 20), ("Restitution", 100), ("Vote", 90)):
+        editor.item_title.setFocus()
+        qtbot.keyClicks(editor.item_title, title)
+        editor.item_minutes.setValue(minutes)
+        qtbot.keyClick(editor.item_title, Qt.Key.Key_Return)
+    assert editor.agenda_model.rowCount() == 3
+    assert "over by 30 min" in editor.agenda_total.text()
+    editor.agenda_table.selectRow(2)
+    editor.move_item(-1)
+    with demo.session() as s:
+        summary = S.agenda_summary(s, process.sessions[2].id)
+    assert [i.title for i in summary.items] == ["Accueil", "Vote", "Restitution"]
+    assert summary.over_by == 30
+    # Minutes: write, circulate, validate by a name.
+    qtbot.keyClicks(editor.minutes_text, "42 presents. Scenario B retenu.")
+    qtbot.mouseClick(editor.circulate_button, Qt.MouseButton.LeftButton)
+    assert editor.validate_button.isEnabled()
+    qtbot.keyClicks(editor.validated_by, "Comite de suivi")
+    qtbot.mouseClick(editor.validate_button, Qt.MouseButton.LeftButton)
+    assert errors == []
+    with demo.session() as s:
+        minutes = S.minutes_info(s, process.sessions[2].id)
+    assert minutes.status == "validated" and minutes.validated_by == "Comite de suivi"
+    assert minutes.text == "42 presents. Scenario B retenu."
+    assert editor.minutes_text.isReadOnly() and not editor.save_minutes_button.isEnabled()
+    # Decisions.
+    qtbot.keyClicks(editor.decision_text, "Retenir le scenario B")
+    editor.decision_status.setCurrentIndex(1)
+    qtbot.keyClick(editor.decision_text, Qt.Key.Key_Return)
+    with demo.session() as s:
+        assert [(d.text, d.status) for d in S.decisions(s, process.sessions[2].id)] == [
+            ("Retenir le scenario B", "adopted")
+        ]
+
+
+def test_editor_creates_a_session_then_unlocks_the_tabs(qtbot, demo, errors) -> None:
+    from app.views.session_editor import SessionEditor
+
+    with demo.session() as s:
+        process_id = S.process_overview(s)[0].id
+    editor = SessionEditor(demo, process_id)
+    qtbot.addWidget(editor)
+    assert not editor.tabs.isTabEnabled(1)
+    qtbot.keyClicks(editor.title, "Atelier 4 - Bilan")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert errors == [] and editor.session_id is not None
+    assert editor.tabs.isTabEnabled(1) and editor.tabs.isTabEnabled(3)
+    with demo.session() as s:
+        info = S.session_info(s, editor.session_id)
+    assert info.title == "Atelier 4 - Bilan" and info.length_minutes == 120
+    editor.title.clear()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert errors and "needs a title" in errors[0]
