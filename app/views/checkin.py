@@ -237,7 +237,7 @@ class CheckinDialog(QDialog):
         left.addWidget(self.search)
         left.addWidget(self.feedback)
         left.addWidget(self.table, 1)
-        left.addWidget(self.newcomer)
+        left.addWidget(self.newcomer, 1)
         actions = QHBoxLayout()
         actions.addWidget(self.newcomer_button)
         actions.addWidget(self.sign_out_button)

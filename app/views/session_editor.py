@@ -162,6 +162,11 @@ class SessionEditor(QDialog):
         self.session_id = session_id
         self.setObjectName("sessionEditor")
         self.resize(900, 640)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("areaTitle")
+        self.heading.setWordWrap(True)
+        self.subheading = QLabel(self)
+        self.subheading.setObjectName("areaSubtitle")
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._details_tab(), _("Session"))
         self.tabs.addTab(self._agenda_tab(), _("Agenda"))
@@ -174,6 +179,8 @@ class SessionEditor(QDialog):
         close = buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self._load()
@@ -280,15 +287,15 @@ class SessionEditor(QDialog):
             self.agenda_table.selectRow(select)
         total = summary.total_minutes
         if summary.session_minutes is None:
-            text = _("Total: {total} min (the session has no end time)").format(total=total)
+            text = _("Total: {total} min (the session has no end time).").format(total=total)
             tone = ""
         elif summary.over_by:
-            text = _("Total: {total} min for a {length} min session: over by {over} min").format(
+            text = _("Total: {total} min for a {length} min session: over by {over} min.").format(
                 total=total, length=summary.session_minutes, over=summary.over_by
             )
             tone = "color: #b3261e; font-weight: 600;"
         else:
-            text = _("Total: {total} min for a {length} min session ({free} min free)").format(
+            text = _("Total: {total} min for a {length} min session ({free} min free).").format(
                 total=total, length=summary.session_minutes, free=summary.free_minutes
             )
             tone = "color: #1e4620;"
@@ -509,6 +516,8 @@ class SessionEditor(QDialog):
             self.tabs.setTabEnabled(tab, exists)
         if not exists:
             self.setWindowTitle(_("New session"))
+            self.heading.setText(_("New session"))
+            self.subheading.hide()
             start = (datetime.now(UTC) + timedelta(days=7)).astimezone()
             start = start.replace(hour=18, minute=0, second=0, microsecond=0)
             self.starts_at.setDateTime(_to_qdatetime(start))
@@ -522,6 +531,10 @@ class SessionEditor(QDialog):
             minutes = S.minutes_info(session, self.session_id)
             decisions = S.decisions(session, self.session_id)
         self.setWindowTitle(_("Session — {title}").format(title=info.title))
+        self.heading.setText(info.title)
+        facts = (local_datetime(info.starts_at), info.place, info.process_title)
+        self.subheading.setText(" · ".join(x for x in facts if x))
+        self.subheading.show()
         self.title.setText(info.title)
         self.starts_at.setDateTime(_to_qdatetime(info.starts_at))
         self.ends_at.setDateTime(_to_qdatetime(info.ends_at or info.starts_at))

@@ -164,7 +164,7 @@ class CandidateTableModel(RowTableModel):
 class AgendaTableModel(RowTableModel):
     """Agenda items; the title and duration are edited in place."""
 
-    COLUMNS = (N_("Item"), N_("Minutes"))
+    COLUMNS = (N_("Item"), N_("Duration (min)"))
     #: (item id, title, duration or None) when a cell was edited
     edited = Signal(object, str, object)
 
