@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         self.store = workspace
         self.settings = settings
         self._pending: set[asyncio.Future] = set()
+        self.undo_stack = QUndoStack(self)
         self.setObjectName("mainWindow")
         self.resize(1100, 720)
 
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             item.setSizeHint(QSize(200, 40))
             self.sidebar.addItem(item)
-            page = area.make(self.store)
+            page = area.make(self.store, self.undo_stack)
             page.setObjectName(f"area_{area.key}")
             self.stack.addWidget(page)
         self.sidebar.blockSignals(False)
@@ -136,6 +137,27 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit, "actionQuit")
 
+        edit_menu = bar.addMenu(_("&Edit"))
+        undo = self.undo_stack.createUndoAction(self, _("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setObjectName("actionUndo")
+        redo = self.undo_stack.createRedoAction(self, _("&Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.setObjectName("actionRedo")
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+
+        people = bar.addMenu(_("&Participants"))
+        for text, method, name in (
+            (_("&New participant"), "new_participant", "actionNewParticipant"),
+            (_("&Import…"), "import_dialog", "actionImport"),
+            (_("&Export…"), "export_dialog", "actionExport"),
+            (_("&Duplicates…"), "duplicates_dialog", "actionDuplicates"),
+            (_("&Retention…"), "retention_dialog", "actionRetention"),
+            (_("Right of &access…"), "access_dialog", "actionAccess"),
+        ):
+            self._action(people, text, self._on_participants(method), None, name)
+
         settings_menu = bar.addMenu(_("&Settings"))
         self._action(
             settings_menu,
@@ -144,9 +166,20 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Preferences,
             "actionPreferences",
         )
+        self._action(
+            settings_menu,
+            _("&Attributes…"),
+            self._on_participants("attributes_dialog"),
+            None,
+            "actionAttributes",
+        )
         help_menu = bar.addMenu(_("&Help"))
         about = _("&About {app}").format(app=APP_NAME)
         self._action(help_menu, about, self.show_about, None, "actionAbout")
+
+    def _on_participants(self, method: str):
+        """A slot that shows the Participants area and calls one of its actions."""
+        return lambda _checked=False: getattr(self.select_area("participants"), method)()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -175,6 +208,7 @@ class MainWindow(QMainWindow):
 
     def _switch_to(self, new: store.Store) -> None:
         old, self.store = self.store, new
+        self.undo_stack.clear()  # its commands belong to the workspace being closed
         self._build()
         self.workspace_changed.emit(self.store.location)
         try:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QStyle, QWidget
 
 from app.i18n import N_, _
 from app.store import Store
 from app.views.areas.empty_state import EmptyState
-from app.views.areas.participants import ParticipantsArea
 from app.views.areas.processes import ProcessesArea
+from app.views.participants.area import ParticipantsArea
 
 
 @dataclass(frozen=True)
@@ -19,18 +20,19 @@ class Area:
     key: str
     title: str  # untranslated source string; shown through _()
     icon: QStyle.StandardPixmap
-    make: Callable[[Store], QWidget]
+    #: builds the area's page for a workspace and the window's undo stack
+    make: Callable[[Store, QUndoStack], QWidget]
 
 
-def _coming(title: str, text: str) -> Callable[[Store], QWidget]:
-    return lambda store: EmptyState(_(title), _(text))
+def _coming(title: str, text: str) -> Callable[[Store, QUndoStack], QWidget]:
+    return lambda store, undo_stack: EmptyState(_(title), _(text))
 
 
 AREAS: tuple[Area, ...] = (
     Area("processes", N_("Processes & sessions"), QStyle.StandardPixmap.SP_FileDialogDetailedView,
-         ProcessesArea),
+         lambda store, undo_stack: ProcessesArea(store)),
     Area("participants", N_("Participants"), QStyle.StandardPixmap.SP_DirHomeIcon,
-         ParticipantsArea),
+         lambda store, undo_stack: ParticipantsArea(store, undo_stack)),
     Area("votes", N_("Votes"), QStyle.StandardPixmap.SP_DialogApplyButton, _coming(
         N_("Votes"),
         N_("Co-prioritisation votes will live here: dot voting, approval, score voting, "

@@ -100,3 +100,10 @@ class ParticipantTableModel(RowTableModel):
 
     def row_at(self, row: int) -> ParticipantRow:
         return self._rows[row]
+
+    def row_of(self, participant_id) -> int | None:
+        """The row showing ``participant_id`` among those fetched so far, if any."""
+        for row, item in enumerate(self._rows):
+            if item.id == participant_id:
+                return row
+        return None
