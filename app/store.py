@@ -266,6 +266,7 @@ def _sqlite_engine(path: Path, read_only: bool = False) -> Engine:
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not read_only:
+            cur.execute("PRAGMA secure_delete = ON")  # deleted personal data leave the file
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()

@@ -152,12 +152,18 @@ def test_who_is_past_retention(workspace) -> None:
     assert cases[expired].ended_on == date(2029, 1, 1)
     assert cases[expired].last_activity == date(2026, 6, 1)
     assert cases[withdrawn].reason == "Consent withdrawn on 2029-09-01."
-    assert cases[nothing].reason == "No consent recorded." and cases[nothing].ended_on is None
+    # No consent at all: kept for the contact purpose's 36 months after being entered.
+    entered = date.today()
+    kept_until = add_months(entered, 36)
+    assert cases[nothing].ended_on == kept_until
+    assert cases[nothing].reason == f"No consent recorded; kept until {kept_until.isoformat()}."
     assert cases[boundary].ended_on == today
     assert cases[expired].name == "Expirée Test" and len(cases[expired].code) == 8
     with workspace.session() as s:
         # a day earlier, the boundary case was still current
         assert boundary not in {c.participant_id for c in past_retention(s, date(2029, 12, 31))}
+        # a newcomer without a consent is not listed the day after being entered
+        assert nothing not in {c.participant_id for c in past_retention(s, entered)}
         # attending again extends the period: the attendance date counts, not only the consent
         _attend(s, expired, datetime(2027, 3, 1, 18, 0, tzinfo=UTC))
         assert expired not in {c.participant_id for c in past_retention(s, today)}

@@ -13,8 +13,10 @@ The retention rule, plainly:
   before the end of the period. The period is counted from the later of the day the consent
   was given and the day the person last attended a session: someone who keeps coming keeps
   their data.
-* A participant is **past retention** when they have no current consent (none recorded, all
-  withdrawn, or all expired) and have not been erased yet.
+* A participant is **past retention** when they have no current consent (all withdrawn or all
+  expired) and have not been erased yet. Someone with no consent recorded at all (a newcomer
+  signed in at the door, say) is kept for the retention period of the "contact" purpose,
+  counted from the later of the day they were entered and their last attendance.
 
 Erasure removes the personal data (names, contact, address, affiliation, notes, birth year,
 consent records, badge code) but keeps the row with its stakeholder type, demographic
@@ -326,14 +328,38 @@ def past_retention(session: Session, today: date) -> list[RetentionCase]:
     ):
         consents[pid].append((purpose, given_on, withdrawn_on))
     people = session.execute(
-        select(Participant.id, Participant.first_name, Participant.last_name, Participant.code)
+        select(
+            Participant.id,
+            Participant.first_name,
+            Participant.last_name,
+            Participant.code,
+            Participant.created_at,
+        )
         .where(Participant.erased_at.is_(None))
         .order_by(Participant.sort_key, Participant.id)
     )
     cases = []
-    for pid, first, last, code in people:
+    for pid, first, last, code, created_at in people:
         last_seen = attended.get(pid)
         records = consents.get(pid, [])
+        if not records:
+            start = max(d for d in (_as_date(created_at), last_seen) if d is not None)
+            ends = consent_ends(start, None, retention.get("contact"), last_seen)
+            if ends is None or today < ends:
+                continue
+            cases.append(
+                RetentionCase(
+                    participant_id=pid,
+                    name=f"{first} {last}".strip(),
+                    code=code,
+                    last_activity=start,
+                    ended_on=ends,
+                    reason=_("No consent recorded; kept until {date}.").format(
+                        date=ends.isoformat()
+                    ),
+                )
+            )
+            continue
         ends_list = []
         current = False
         for purpose, given_on, withdrawn_on in records:
@@ -347,14 +373,11 @@ def past_retention(session: Session, today: date) -> list[RetentionCase]:
         if current:
             continue
         activity = [d for d in [last_seen, *(r[1] for r in records)] if d is not None]
-        if not ends_list:
-            ended_on, reason = None, _("No consent recorded.")
+        ended_on, withdrawn = max(ends_list)
+        if withdrawn:
+            reason = _("Consent withdrawn on {date}.").format(date=ended_on.isoformat())
         else:
-            ended_on, withdrawn = max(ends_list)
-            if withdrawn:
-                reason = _("Consent withdrawn on {date}.").format(date=ended_on.isoformat())
-            else:
-                reason = _("Retention period ended on {date}.").format(date=ended_on.isoformat())
+            reason = _("Retention period ended on {date}.").format(date=ended_on.isoformat())
         cases.append(
             RetentionCase(
                 participant_id=pid,
