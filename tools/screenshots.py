@@ -90,10 +90,67 @@ def render(language: str, out: Path, folder: Path) -> list[Path]:
             if not pixmap.save(str(target), "PNG"):
                 raise SystemExit(f"cannot write {target}")
             saved.append(target)
+        saved += render_dialogs(app, window, language, out)
     finally:
         window.close()  # closeEvent closes the workspace (no backup: backup_count is 0)
         settle(app)
     return saved
+
+
+def render_dialogs(app, window, language: str, out: Path) -> list[Path]:
+    """The participant detail panel, the sign-in screen and the session editor."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.facilitation import sessions as S
+    from app.views.checkin import CheckinDialog
+    from app.views.session_editor import SessionEditor
+
+    saved = []
+    page = window.select_area("participants")
+    page.table.setCurrentIndex(page.model.index(2, 0))
+    settle(app)
+    saved.append(_save(window.grab(), out / f"participant-detail-{language}.png"))
+
+    ws = window.store
+    with ws.session() as s:
+        process = S.process_overview(s)[0]
+        second, third = process.sessions[1].id, process.sessions[2].id
+        for title, minutes in (
+            ("Accueil et émargement", 20),
+            ("Restitution des priorités", 40),
+            ("Présentation de deux scénarios par le paysagiste", 45),
+            ("Jugement majoritaire sur les scénarios", 60),
+            ("Suite de la démarche : comité de suivi", 30),
+        ):
+            S.add_agenda_item(s, third, title, minutes)
+        S.set_minutes(s, third, "42 présent·es. Le scénario B « Place-jardin » est retenu.")
+        S.add_decision(s, third, "Retenir le scénario B « Place-jardin »", "adopted")
+    checkin = CheckinDialog(ws, second)
+    checkin.resize(1100, 700)
+    checkin.show()
+    QTest.keyClicks(checkin.search, "elo")
+    QTest.keyClick(checkin.search, Qt.Key.Key_Return)  # signs the first match in
+    QTest.keyClicks(checkin.search, "ber")
+    checkin.refresh_candidates()
+    QTest.keyClick(checkin.search, Qt.Key.Key_Down)
+    settle(app)
+    saved.append(_save(checkin.grab(), out / f"checkin-{language}.png"))
+    checkin.close()
+    editor = SessionEditor(ws, process.id, third)
+    editor.resize(900, 640)
+    editor.tabs.setCurrentIndex(1)
+    editor.show()
+    settle(app)
+    saved.append(_save(editor.grab(), out / f"session-editor-{language}.png"))
+    editor.close()
+    return saved
+
+
+def _save(pixmap, target: Path) -> Path:
+    if not pixmap.save(str(target), "PNG"):
+        raise SystemExit(f"cannot write {target}")
+    return target
 
 
 def child_env(home: Path) -> dict[str, str]:
