@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.errors import AtelierError, Cancelled
 from app.facilitation import importing
+from app.facilitation.consent import list_purposes
 from app.facilitation.exporting import export_participants
+from app.facilitation.participants import stakeholder_choices
 from app.facilitation.vocabularies import load_vocabularies
 from app.i18n import N_, _, ngettext
 from app.store import Store
@@ -33,6 +35,46 @@ from app.views.jobs import run_job
 from app.views.models.base import Index, RowTableModel
 
 TABLE_FILTER = "CSV, Excel (*.csv *.txt *.tsv *.xlsx)"
+
+#: What the column-matching page offers, in this order (see app/facilitation/importing.py).
+FIELD_LABELS = {
+    "ignore": N_("(leave out)"),
+    "last_name": N_("Last name"),
+    "first_name": N_("First name"),
+    "full_name": N_("Full name (last and first)"),
+    "email": N_("Email"),
+    "phone": N_("Phone"),
+    "postal_address": N_("Postal address"),
+    "postal_code": N_("Postcode"),
+    "city": N_("Town"),
+    "stakeholder_type": N_("Stakeholder type"),
+    "affiliation": N_("Organisation"),
+    "birth_year": N_("Birth year"),
+    "birth_date": N_("Date of birth (year kept)"),
+    "notes": N_("Notes"),
+    "jury_volunteer": N_("Volunteers for a citizen jury"),
+}
+
+
+def mapping_targets(vocabularies, purposes) -> list[tuple[str, str]]:
+    """(target, label) pairs a column can be mapped to: fields, attributes, consents."""
+    targets = [(target, _(label)) for target, label in FIELD_LABELS.items()]
+    targets += [
+        (f"attribute:{key}", _("Attribute: {name}").format(name=v.label))
+        for key, v in vocabularies.items()
+    ]
+    targets += [(f"consent:{p.code}", _("Consent: {name}").format(name=p.label)) for p in purposes]
+    return targets
+
+
+def allowed_values(target: str, vocabularies) -> list[tuple[str, str]]:
+    """(value, label) pairs a file's value can be mapped to for ``target``."""
+    if target == "stakeholder_type":
+        return stakeholder_choices()
+    if target.startswith("attribute:"):
+        vocabulary = vocabularies.get(target.split(":", 1)[1])
+        return [(v.value, v.value) for v in vocabulary.values] if vocabulary else []
+    return []
 
 
 def _track(widget, coroutine) -> asyncio.Future:
@@ -122,6 +164,7 @@ class ImportWizard(QWizard):
         self.imported = 0
         with store.session() as session:
             self.vocabularies = load_vocabularies(session)
+            self.purposes = list_purposes(session)
         self.setWindowTitle(_("Import participants"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.resize(860, 600)
@@ -142,12 +185,14 @@ class ImportWizard(QWizard):
         except AtelierError as exc:
             dialogs.show_error(self, _("Import participants"), str(exc))
             return False
-        self.mapping = importing.suggest_mapping(self.preview, self.vocabularies)
+        self.mapping = importing.suggest_mapping(
+            self.preview, self.vocabularies, [p.code for p in self.purposes]
+        )
         return True
 
     def targets(self) -> list[tuple[str, str]]:
         """(target, label) pairs a column can be mapped to."""
-        return importing.mapping_targets(self.vocabularies)
+        return mapping_targets(self.vocabularies, self.purposes)
 
     def check(self) -> importing.ImportReport | None:
         """Check the whole file with the current mapping (no writing)."""
@@ -329,7 +374,7 @@ class ValuesPage(QWizardPage):
         self.combos.clear()
         row = 0
         for target, counts in wizard.report.unknown_values.items():
-            choices = importing.allowed_values(target, wizard.vocabularies)
+            choices = allowed_values(target, wizard.vocabularies)
             title = dict(wizard.targets()).get(target, target)
             self.grid.addWidget(QLabel(f"<b>{title}</b>"), row, 0, 1, 2)
             row += 1
