@@ -89,6 +89,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import AtelierError
 from app.facilitation import labels
+from app.facilitation.duplicates import phone_key
 from app.facilitation.households import household_key
 from app.facilitation.participants import _EMAIL
 from app.facilitation.vocabularies import Vocabulary, load_vocabularies
@@ -770,16 +771,6 @@ def _split_full_name(text: str) -> tuple[str, str]:
     return " ".join(words[1:]), words[0]
 
 
-_NOT_DIGITS = re.compile(r"\D+")
-
-
-def _phone_key(phone: str) -> str:
-    digits = _NOT_DIGITS.sub("", phone)
-    if digits.startswith("33") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    return digits
-
-
 # --------------------------------------------------------------------------- fast keys
 
 
@@ -1236,7 +1227,8 @@ class _Reader:
 
 
 class _Duplicates:
-    """Likely duplicates: the same folded name and the same email, phone or birth year."""
+    """Likely duplicates: the same folded name and the same email, phone or birth year (the
+    rules of :mod:`app.facilitation.duplicates`, which merges them)."""
 
     def __init__(self, session: Session, report: ImportReport) -> None:
         self.report = report
@@ -1259,9 +1251,9 @@ class _Duplicates:
     def _keys(name: str, email, phone, year) -> list[tuple[str, str]]:
         keys = []
         if email:
-            keys.append((name, "e" + email.lower()))
+            keys.append((name, "e" + _fast_fold(email)))
         if phone:
-            digits = _phone_key(phone)
+            digits = phone_key(phone)
             if digits:
                 keys.append((name, "p" + digits))
         if year:
