@@ -350,9 +350,10 @@ def _not_a_table(path: Path) -> AtelierError:
 
 
 def _is_binary(text: str) -> bool:
+    """Many control characters (not tabs or line ends): bytes of a picture, an archive…"""
     if not text:
         return False
-    control = sum(1 for c in text if (ord(c) < 32 and c not in "\t\r\n\f") or 0x7F <= ord(c) < 0xA0)
+    control = sum(1 for c in text if (ord(c) < 32 and c not in "\t\r\n\f") or c == "\x7f")
     return control / len(text) > MAX_CONTROL_SHARE
 
 
