@@ -194,6 +194,17 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _words(text: str) -> tuple[str, ...]:
+    """The folded words of a label, with their transliteration and the label as a whole."""
+    folded = fold(text)
+    parts = set(re.split(r"[\s\-'·/]+", folded)) | set(re.split(r"[\s\-'·/]+", latin(folded)))
+    return (folded, *sorted(p for p in parts if p))
+
+
+def _starts(label_words: tuple[str, ...], word: str) -> bool:
+    return any(part.startswith(word) for part in label_words)
+
+
 def _filtered(session: Session, query: Select, search: str) -> Select:
     """Only people not erased; each typed word must match their name, email or phone, their
     stakeholder type (its label in the current language) or one of their attribute values
@@ -207,17 +218,19 @@ def _filtered(session: Session, query: Select, search: str) -> Select:
     words = fold(search).split()
     if not words:
         return query
-    kinds = [(code, fold(labels.stakeholder_type(code))) for code in STAKEHOLDER_TYPES]
+    # Labels and values match when one of their words starts with what was typed: "gare"
+    # finds "La Gare", but "m" does not drag in every "Femme" and "Homme".
+    kinds = [(code, _words(labels.stakeholder_type(code))) for code in STAKEHOLDER_TYPES]
     values = [
-        (value_id, latin(fold(value)), fold(value))
+        (value_id, _words(value))
         for value_id, value in session.execute(select(AttributeValue.id, AttributeValue.value))
     ]
     for word in words:
         conditions = [Participant.search_text.like(f"%{_escape_like(word)}%", escape="\\")]
-        codes = [code for code, label in kinds if word in label]
+        codes = [code for code, label_words in kinds if _starts(label_words, word)]
         if codes:
             conditions.append(Participant.stakeholder_type.in_(codes))
-        value_ids = [vid for vid, latin_text, text in values if word in text or word in latin_text]
+        value_ids = [vid for vid, value_words in values if _starts(value_words, word)]
         if value_ids:
             conditions.append(
                 Participant.id.in_(

@@ -23,6 +23,8 @@ def fold(text: str | None) -> str:
     """``"  Œuvray  Élodie "`` → ``"oeuvray elodie"``: lower case, no accents, single spaces."""
     if not text:
         return ""
+    if text.isascii():  # the common case, and the same result, much faster
+        return " ".join(text.lower().split())
     lowered = text.casefold().translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", lowered)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
