@@ -259,3 +259,34 @@ def test_export_then_import_through_the_wizard(qtbot, qloop, window, page, tmp_p
     finally:
         fresh.close(backup=False)
     QApplication.processEvents()
+
+
+def test_record_and_withdraw_a_consent_in_the_detail_panel(window, page) -> None:
+    from datetime import date
+
+    from app.facilitation.consent import consents_of
+
+    row = select_row(page, 0)
+    panel = page.detail.consents_panel
+    before = panel.model.rowCount()
+    assert panel.record("jury_pool", date(2026, 11, 2), "oral", "à l'accueil")
+    assert panel.model.rowCount() == before + 1
+    with window.store.session() as s:
+        records = [c for c in consents_of(s, row.id) if c.purpose == "jury_pool"]
+    assert [(c.given_on, c.method, c.note) for c in records] == [
+        (date(2026, 11, 2), "oral", "à l'accueil")
+    ]
+    target = next(
+        r for r in range(panel.model.rowCount()) if panel.model.consent(r).purpose == "jury_pool"
+    )
+    panel.table.setCurrentIndex(panel.model.index(target, 0))
+    assert panel.withdraw_selected(on=date(2026, 11, 20))
+    with window.store.session() as s:
+        withdrawn = next(c for c in consents_of(s, row.id) if c.purpose == "jury_pool")
+    assert withdrawn.withdrawn_on == date(2026, 11, 20)
+    assert "consent" in page.detail.consents.text()
+
+
+def test_consents_wait_until_a_new_participant_is_saved(page) -> None:
+    page.new_participant()
+    assert not page.detail.consents_panel.add_button.isEnabled()

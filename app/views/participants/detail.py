@@ -29,6 +29,7 @@ from app.facilitation.participants import (
 from app.facilitation.vocabularies import Vocabulary, load_vocabularies
 from app.i18n import _, ngettext
 from app.store import Store
+from app.views.participants.consents import ConsentsPanel
 
 NO_YEAR = 1899  # the spin box's "no value" position
 
@@ -128,10 +129,16 @@ class ParticipantDetail(QWidget):
         notes_layout.addWidget(self.notes)
         layout.addWidget(notes_box)
 
-        self.consents = QLabel(body)
+        consents_box = QGroupBox(_("Consents"), body)
+        consents_layout = QVBoxLayout(consents_box)
+        self.consents = QLabel(consents_box)
         self.consents.setWordWrap(True)
         self.consents.setObjectName("detailHint")
-        layout.addWidget(self.consents)
+        consents_layout.addWidget(self.consents)
+        self.consents_panel = ConsentsPanel(store, consents_box)
+        self.consents_panel.changed.connect(self._consents_changed)
+        consents_layout.addWidget(self.consents_panel)
+        layout.addWidget(consents_box)
         layout.addStretch(1)
 
         buttons = QDialogButtonBox(self)
@@ -167,6 +174,10 @@ class ParticipantDetail(QWidget):
             )
         else:
             self.household.setText(_("No address"))
+        self._show_summary(detail)
+        self.consents_panel.show_participant(participant_id)
+
+    def _show_summary(self, detail) -> None:
         current = [c for c in detail.consents if c.withdrawn_on is None]
         self.consents.setText(
             ngettext(
@@ -175,7 +186,11 @@ class ParticipantDetail(QWidget):
                 len(current),
             ).format(n=len(current), k=detail.attendance_count)
         )
-        self.setEnabled(True)
+
+    def _consents_changed(self) -> None:
+        if self.participant_id is not None:
+            with self.store.session() as session:
+                self._show_summary(participant_detail(session, self.participant_id))
 
     def show_new(self) -> None:
         self.participant_id = None
@@ -183,7 +198,8 @@ class ParticipantDetail(QWidget):
         self.heading.setText(_("New participant"))
         self.code.setText(_("(given when saved)"))
         self.household.setText("")
-        self.consents.setText("")
+        self.consents.setText(_("Consents can be recorded once the participant is saved."))
+        self.consents_panel.show_participant(None)
         self.first_name.setFocus()
 
     def revert(self) -> None:
