@@ -744,3 +744,53 @@ def test_import_keeps_working_when_run_twice_with_new_codes(demo, tmp_path: Path
     with demo.session() as s:
         codes = s.scalars(select(Participant.code)).all()
     assert len(codes) == len(set(codes)) == 66
+
+
+def test_a_refused_large_import_keeps_every_index(demo, tmp_path, monkeypatch) -> None:
+    """Large files have their indexes rebuilt once at the end; a refusal must roll the drop
+    back with everything else."""
+    import app.facilitation.importing as importing_module
+
+    monkeypatch.setattr(importing_module, "DEFER_INDEXES_BYTES", 0)
+
+    def indexes() -> set[str]:
+        with demo.engine.connect() as con:
+            return {
+                row[0]
+                for row in con.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index'"
+                )
+            }
+
+    before = indexes()
+    assert "ix_participant_sort_key" in before
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Nom;Prénom;Courriel\nDupont;Marie;pas-un-courriel\n", encoding="utf-8")
+    mapping = importing_module.ImportMapping(
+        columns={"Nom": "last_name", "Prénom": "first_name", "Courriel": "email"}
+    )
+    with demo.session() as s, pytest.raises(importing_module.ImportRefused):
+        importing_module.import_participants(s, bad, mapping)
+    assert indexes() == before
+    # A cancel in the middle (an exception inside the import) must not lose them either.
+    from app.errors import Cancelled
+    from app.jobs import CancelToken
+
+    many = tmp_path / "many.csv"
+    many.write_text(
+        "Nom;Prénom;Courriel\n" + "".join(f"Nom{i};Prénom{i};\n" for i in range(12000)),
+        encoding="utf-8",
+    )
+    token = CancelToken()
+    with demo.session() as s, pytest.raises(Cancelled):
+        importing_module.import_participants(
+            s, many, mapping, progress=lambda done, total: token.cancel(), cancel=token
+        )
+    assert indexes() == before
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "Nom;Prénom;Courriel\nDupont;Marie;\nMartin;Léa;lea@exemple.fr\n", encoding="utf-8"
+    )
+    with demo.session() as s:
+        assert importing_module.import_participants(s, good, mapping).count == 2
+    assert indexes() == before
