@@ -271,6 +271,26 @@ def _sqlite_engine(path: Path, read_only: bool = False) -> Engine:
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
+    return _transactional(engine)
+
+
+def _transactional(engine: Engine) -> Engine:
+    """Make every SQLAlchemy transaction a real SQLite transaction, DDL included.
+
+    Python's sqlite3 module (before 3.12) opens a transaction only before INSERT, UPDATE or
+    DELETE, so a migration's CREATE/ALTER/DROP would be committed statement by statement and a
+    failure would leave a half-upgraded file. SQLAlchemy's documented remedy: let the driver
+    autocommit, and emit BEGIN ourselves when SQLAlchemy begins.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _driver_autocommit(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
     return engine
 
 
@@ -450,7 +470,7 @@ def _build_new_workspace(path: Path) -> None:
             path,
         ) from exc
     try:
-        engine = create_engine(f"sqlite:///{tmp}")
+        engine = _transactional(create_engine(f"sqlite:///{tmp}"))
         with engine.begin() as con:
             con.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         upgrade(engine)

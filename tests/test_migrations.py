@@ -151,3 +151,53 @@ def test_the_older_app_then_refuses_the_upgraded_file(
 
     with pytest.raises(NewerWorkspace):
         store.open_workspace(demo_path)
+
+
+FAILING_REVISION = textwrap.dedent(
+    '''
+    """a test-only revision that fails half-way"""
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "test_broken"
+    down_revision = "{head}"
+    branch_labels = None
+    depends_on = None
+
+
+    def upgrade():
+        op.create_table("half_made", sa.Column("id", sa.Integer, primary_key=True))
+        with op.batch_alter_table("organisation") as batch:
+            batch.add_column(sa.Column("motto", sa.String(200), nullable=True))
+        raise RuntimeError("the power went out")
+
+
+    def downgrade():
+        pass
+    '''
+)
+
+
+def test_a_migration_that_fails_half_way_changes_nothing(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrations = tmp_path / "migrations"
+    shutil.copytree(store.MIGRATIONS_DIR, migrations)
+    (migrations / "versions" / "test_broken.py").write_text(
+        FAILING_REVISION.format(head=SCHEMA_HEAD)
+    )
+    monkeypatch.setattr(store, "MIGRATIONS_DIR", migrations)
+    monkeypatch.setattr(models, "SCHEMA_HEAD", "test_broken")
+    with pytest.raises(RuntimeError, match="power went out"):
+        store.open_workspace(demo_path, backup_count=0)
+    con = sqlite3.connect(demo_path)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    columns = {r[1] for r in con.execute("PRAGMA table_info(organisation)")}
+    revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    con.close()
+    assert "half_made" not in tables
+    assert "motto" not in columns
+    assert revision == SCHEMA_HEAD
+    # and the workspace is not left locked
+    monkeypatch.undo()
+    store.open_workspace(demo_path, backup_count=0).close(backup=False)
