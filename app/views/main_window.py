@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.sidebar)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._show_area)
 
         self.location_label = QLabel(self)
         self.location_label.setObjectName("workspaceLocation")
@@ -83,12 +83,12 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             item.setSizeHint(QSize(200, 40))
             self.sidebar.addItem(item)
-            page = area.make(self.store, self.undo_stack)
-            page.setObjectName(f"area_{area.key}")
-            self.stack.addWidget(page)
+            # Areas are built when first shown: start-up only pays for the first one.
+            self.stack.addWidget(QWidget(self.stack))
+        self._built = [False] * len(AREAS)
         self.sidebar.blockSignals(False)
         self.sidebar.setCurrentRow(current)
-        self.stack.setCurrentIndex(current)
+        self._show_area(current)
         self.location_label.setText(_("Workspace: {location}").format(location=self.store.location))
 
     def _title(self) -> str:
@@ -337,6 +337,24 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         AboutDialog(self.store.location, self).exec()
 
+    def _page(self, row: int) -> QWidget:
+        """The page of area ``row``, built on first use."""
+        if not self._built[row]:
+            area = AREAS[row]
+            placeholder = self.stack.widget(row)
+            page = area.make(self.store, self.undo_stack)
+            page.setObjectName(f"area_{area.key}")
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._built[row] = True
+        return self.stack.widget(row)
+
+    def _show_area(self, row: int) -> None:
+        if 0 <= row < len(AREAS):
+            self._page(row)
+            self.stack.setCurrentIndex(row)
+
     def current_area(self) -> QWidget:
         return self.stack.currentWidget()
 
@@ -344,7 +362,7 @@ class MainWindow(QMainWindow):
         for row, area in enumerate(AREAS):
             if area.key == key:
                 self.sidebar.setCurrentRow(row)
-                return self.stack.widget(row)
+                return self._page(row)
         raise KeyError(key)
 
     # ----------------------------------------------------------------- closing
