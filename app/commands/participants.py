@@ -1,5 +1,5 @@
-"""``atelier participants …``: the registry headless (list, show, right of access, retention
-and erasure, duplicates and merge, attribute vocabularies).
+"""``atelier participants …``: the registry headless (list, show, right of access, consents and
+their purposes, retention and erasure, duplicates and merge, attribute vocabularies).
 
 Participants are referred to by their badge code (8 letters) or their UUID.
 """
@@ -32,6 +32,38 @@ def _day(text: str) -> date:
         ) from None
 
 
+#: The ways a consent can be given (app.models.CONSENT_METHODS, not imported here so that
+#: building the parser does not load the models).
+_METHODS = ("paper", "oral", "online")
+
+
+def _months(text: str) -> int | None:
+    """``12`` → 12, ``none`` → None (kept until withdrawn); anything else is wrong usage."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“{text}” is not a number of months (or “none”).").format(text=text)
+        ) from None
+
+
+class _PurposeChange(argparse.Action):
+    """``--set CODE MONTHS`` / ``--add CODE LABEL MONTHS``: the last value is a number of months
+    or ``none``; a bad one is wrong usage (exit 2), like any argparse type error."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        *names, months = values
+        try:
+            change = (*names, _months(months))
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentError(self, str(exc)) from None
+        found = list(getattr(namespace, self.dest) or [])
+        found.append(change)
+        setattr(namespace, self.dest, found)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add this module's sub-commands to its group."""
     p = subparsers.add_parser("list", help=_("list participants (filter as in the app)"))
@@ -59,6 +91,56 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     form.add_argument("--json", action="store_true", help=_("print a JSON document"))
     form.add_argument("--text", action="store_true", help=_("print plain text (the default)"))
     p.set_defaults(func=cmd_access)
+
+    p = subparsers.add_parser("consent", help=_("record a consent a participant gave"))
+    _workspace(p)
+    p.add_argument("ref", metavar="CODE_OR_ID", help=_("badge code or id of the participant"))
+    p.add_argument(
+        "purpose", metavar="PURPOSE", help=_("code of the consent purpose (see “purposes”)")
+    )
+    p.add_argument(
+        "--given", type=_day, metavar="YYYY-MM-DD",
+        help=_("the day the consent was given (default: today)"),
+    )  # fmt: skip
+    p.add_argument(
+        "--method", choices=_METHODS, default="paper",
+        help=_("how it was given (default: paper)"),
+    )  # fmt: skip
+    p.add_argument("--note", metavar="TEXT", help=_("a note kept with the consent"))
+    _json(p)
+    p.set_defaults(func=cmd_consent)
+
+    p = subparsers.add_parser(
+        "withdraw", help=_("withdraw a participant's current consent for a purpose")
+    )
+    _workspace(p)
+    p.add_argument("ref", metavar="CODE_OR_ID", help=_("badge code or id of the participant"))
+    p.add_argument(
+        "purpose", metavar="PURPOSE", help=_("code of the consent purpose (see “purposes”)")
+    )
+    p.add_argument(
+        "--on", type=_day, metavar="YYYY-MM-DD",
+        help=_("the day it was withdrawn (default: today)"),
+    )  # fmt: skip
+    _json(p)
+    p.set_defaults(func=cmd_withdraw)
+
+    p = subparsers.add_parser(
+        "purposes", help=_("list the consent purposes and their retention; change them")
+    )
+    _workspace(p)
+    p.add_argument(
+        "--set", dest="set_retention", nargs=2, action=_PurposeChange, default=[],
+        metavar=("CODE", "MONTHS"),
+        help=_("keep data for this purpose MONTHS months, or “none”: until withdrawn"),
+    )  # fmt: skip
+    p.add_argument(
+        "--add", dest="add_purpose", nargs=3, action=_PurposeChange, default=[],
+        metavar=("CODE", "LABEL", "MONTHS"),
+        help=_("add a purpose (an empty CODE is made from the label)"),
+    )  # fmt: skip
+    _json(p)
+    p.set_defaults(func=cmd_purposes)
 
     p = subparsers.add_parser(
         "retention", help=_("list people past their consent's retention period; erase them")
@@ -227,6 +309,126 @@ def cmd_access(args: argparse.Namespace) -> int:
             print_json(access_export(s, pid))
         else:
             print(access_text(s, pid), end="")
+    return 0
+
+
+def cmd_consent(args: argparse.Namespace) -> int:
+    from app.facilitation.consent import add_consent, consents_of
+    from app.facilitation.participants import find_participant
+
+    given = args.given or date.today()
+    with open_for_writing(args.path) as ws, ws.session() as s:
+        pid = find_participant(s, args.ref)
+        cid = add_consent(s, pid, args.purpose, given, args.method, args.note)
+        record = next(c for c in consents_of(s, pid) if c.id == cid)
+    if args.json:
+        print_json(
+            {
+                "id": str(record.id),
+                "participant_id": str(pid),
+                "purpose": record.purpose,
+                "given_on": record.given_on.isoformat(),
+                "method": record.method,
+                "note": record.note,
+            }
+        )
+        return 0
+    print(
+        _("Consent recorded: {purpose}, given on {date} ({method}).").format(
+            purpose=record.purpose_label,
+            date=record.given_on.isoformat(),
+            method=record.method_label,
+        )
+    )
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    """Withdraw every consent for the purpose that is not withdrawn yet (a person may have
+    given the same consent twice); all or nothing."""
+    from app.facilitation.consent import consents_of, list_purposes, withdraw_consent
+    from app.facilitation.participants import find_participant
+
+    on = args.on or date.today()
+    with open_for_writing(args.path) as ws, ws.session() as s:
+        pid = find_participant(s, args.ref)
+        if args.purpose not in {p.code for p in list_purposes(s)}:
+            raise AtelierError(_("There is no consent purpose “{code}”.").format(code=args.purpose))
+        current = [
+            c for c in consents_of(s, pid) if c.purpose == args.purpose and c.withdrawn_on is None
+        ]
+        if not current:
+            raise AtelierError(
+                _(
+                    "{ref} has no current consent for “{purpose}” (none was given, or it is "
+                    "already withdrawn)."
+                ).format(ref=args.ref, purpose=args.purpose)
+            )
+        later = [c for c in current if c.given_on > on]
+        if later:
+            raise AtelierError(
+                _("This consent was given on {date}; it cannot be withdrawn before.").format(
+                    date=later[0].given_on.isoformat()
+                )
+            )
+        for c in current:
+            withdraw_consent(s, c.id, on)
+        label = current[0].purpose_label
+    if args.json:
+        print_json(
+            {
+                "participant_id": str(pid),
+                "purpose": args.purpose,
+                "withdrawn_on": on.isoformat(),
+                "withdrawn": [str(c.id) for c in current],
+            }
+        )
+        return 0
+    print(
+        ngettext(
+            "{n} consent for {purpose} withdrawn on {date}.",
+            "{n} consents for {purpose} withdrawn on {date}.",
+            len(current),
+        ).format(n=len(current), purpose=label, date=on.isoformat())
+    )
+    return 0
+
+
+def cmd_purposes(args: argparse.Namespace) -> int:
+    from app.facilitation.consent import add_purpose, list_purposes, set_retention
+
+    changing = bool(args.add_purpose or args.set_retention)
+    opener = open_for_writing if changing else open_for_reading
+    with opener(args.path) as ws, ws.session() as s:
+        for code, label, months in args.add_purpose:
+            add_purpose(s, code.strip() or None, label, months)
+        for code, months in args.set_retention:
+            set_retention(s, code, months)
+        purposes = list_purposes(s)
+    if args.json:
+        print_json(
+            {
+                "purposes": [
+                    {
+                        "code": p.code,
+                        "label": p.label,
+                        "retention_months": p.retention_months,
+                        "builtin": p.builtin,
+                    }
+                    for p in purposes
+                ]
+            }
+        )
+        return 0
+    width = max((len(p.code) for p in purposes), default=0)
+    for p in purposes:
+        if p.retention_months is None:
+            kept = _("until withdrawn")
+        else:
+            kept = ngettext("{n} month", "{n} months", p.retention_months).format(
+                n=p.retention_months
+            )
+        print(f"{p.code:<{width}}  {p.label:<32}  {kept}")
     return 0
 
 
