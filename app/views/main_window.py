@@ -173,6 +173,13 @@ class MainWindow(QMainWindow):
             None,
             "actionAttributes",
         )
+        self._action(
+            settings_menu,
+            _("&Consent purposes…"),
+            self.show_purposes,
+            None,
+            "actionPurposes",
+        )
         help_menu = bar.addMenu(_("&Help"))
         about = _("&About {app}").format(app=APP_NAME)
         self._action(help_menu, about, self.show_about, None, "actionAbout")
@@ -333,6 +340,11 @@ class MainWindow(QMainWindow):
             return
         qt_i18n.apply_language(language)
         self._build()
+
+    def show_purposes(self) -> None:
+        from app.views.participants.purposes import PurposesDialog
+
+        PurposesDialog(self.store, self).exec()
 
     def show_about(self) -> None:
         AboutDialog(self.store.location, self).exec()
