@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import APP_NAME, __version__, config, i18n
-from app.commands import GROUPS
+from app.commands import GROUPS, VERB_MODULES
 from app.commands.common import TextProgress, print_json
 from app.errors import AtelierError
 from app.i18n import N_, _
@@ -188,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
                 help=_("write the copy to FILE instead of the rotating backups"),
             )  # fmt: skip
             verb.add_argument("-q", "--quiet", action="store_true", help=_("print nothing"))
+    for module in VERB_MODULES:
+        for verb in importlib.import_module(module).register_verb(sub):
+            _common(verb, default=argparse.SUPPRESS)
     for name, (help_text, modules) in GROUPS.items():
         group = sub.add_parser(name, help=_(help_text), description=_(help_text))
         _common(group, default=argparse.SUPPRESS)
@@ -198,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
         for command in commands.choices.values():
             _common(command, default=argparse.SUPPRESS)
     return parser
+
+
+#: Top-level verbs added by VERB_MODULES (their names, for telling a command from a file).
+TOP_VERBS = ("tally",)
 
 
 def _group_usage(parser: argparse.ArgumentParser) -> int:
@@ -240,7 +247,7 @@ def _verb(argv: Sequence[str]) -> str | None:
         elif arg == "--lang":
             skip = True
         elif not arg.startswith("-"):
-            return arg if arg in VERBS or arg in GROUPS else None
+            return arg if arg in VERBS or arg in GROUPS or arg in TOP_VERBS else None
     return None
 
 

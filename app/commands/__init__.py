@@ -25,3 +25,6 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("app.commands.sessions",),
     ),
 }
+
+#: Modules that add a top-level verb of their own (``register_verb(subparsers)``), e.g. ``tally``.
+VERB_MODULES: tuple[str, ...] = ("app.commands.tally",)
