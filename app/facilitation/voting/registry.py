@@ -53,7 +53,7 @@ METHODS: dict[str, Method] = {
             N_("Participatory budget, Method of Equal Shares"),
         ),
         Method("proposal", "choice", "proposal", "count", N_("Yes / no / abstain proposal")),
-    )  # fmt: skip
+    )
 }
 
 
