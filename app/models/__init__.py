@@ -26,24 +26,39 @@ from app.models.process import (
     Registration,
     Session,
 )
+from app.models.vote import (
+    BALLOT_STATUSES,
+    ELIGIBILITY,
+    ENTRY_MODES,
+    VOTE_STATUSES,
+    Ballot,
+    Vote,
+    VoteOption,
+    VoterMark,
+)
 
 #: The Alembic revision this code writes. A test checks it is the migrations' head; the store
 #: compares a workspace against it without loading Alembic, to keep start-up fast.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 __all__ = [
+    "BALLOT_STATUSES",
     "CONSENT_METHODS",
     "CONSENT_PURPOSES",
     "DECISION_STATUSES",
+    "ELIGIBILITY",
+    "ENTRY_MODES",
     "MINUTES_STATUSES",
     "PHASES",
     "SCHEMA_HEAD",
     "STAKEHOLDER_TYPES",
+    "VOTE_STATUSES",
     "AgendaItem",
     "Attendance",
     "AttributeCategory",
     "AttributeValue",
     "AuditEvent",
+    "Ballot",
     "Base",
     "ConsentPurpose",
     "ConsentRecord",
@@ -55,6 +70,9 @@ __all__ = [
     "Process",
     "Registration",
     "Session",
+    "Vote",
+    "VoteOption",
+    "VoterMark",
     "WorkspaceMeta",
     "utcnow",
 ]
