@@ -1,0 +1,361 @@
+"""A vote's life: draft → open → closed → published, ballots, secrecy, and the frozen result.
+
+* **Draft**: question, options, method and rules can change.
+* **Open**: ballots are recorded. In a secret vote a ballot keeps no link to its voter; the
+  "has voted" mark (:class:`~app.models.VoterMark`) is written in the same transaction and stops
+  a second ballot. The tie-break seed is drawn when the vote opens and written to the audit
+  log, so nobody can choose it after seeing the ballots.
+* **Closed**: ballots are frozen; the result is counted once, stored, and its hash and the
+  ballots' hash (independent of storage order) go into the hash-chained audit log.
+* **Published**: the result may be shown and printed.
+
+Ballots travel as JSON in the method's ballot shape (see voting/base.py): approval → a sorted
+list of option positions, dots/score/grades → ``{"position": number}``, ranking → a list of
+groups (lists), yes/no/abstain → a string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.errors import AtelierError
+from app.facilitation import audit
+from app.facilitation.voting import registry
+from app.facilitation.voting.base import Result, TieBreaker
+from app.i18n import _
+from app.models import (
+    BALLOT_STATUSES,
+    ELIGIBILITY,
+    Attendance,
+    Ballot,
+    Registration,
+    Vote,
+    VoteOption,
+    VoterMark,
+    utcnow,
+)
+from app.models import Session as WorkshopSession
+
+
+class VoteError(AtelierError):
+    """A refused step in a vote's life (the message says why)."""
+
+
+@dataclass
+class OptionData:
+    title: str
+    description: str | None = None
+    cost: float | None = None
+
+
+@dataclass
+class VoteData:
+    question: str
+    method: str
+    options: list[OptionData]
+    rules: dict[str, Any] = field(default_factory=dict)
+    secret: bool = True
+    eligibility: str = "session"
+    description: str | None = None
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------- ballots as JSON
+
+
+def ballot_to_json(kind: str, ballot: Any) -> Any:
+    if kind == "approval":
+        return sorted(int(o) for o in ballot)
+    if kind in ("dots", "score", "grades"):
+        return {str(int(k)): int(v) for k, v in sorted(ballot.items())}
+    if kind == "ranking":
+        return [sorted(int(o) for o in group) for group in ballot]
+    return ballot  # "choice": a string
+
+
+def ballot_from_json(kind: str, value: Any) -> Any:
+    if kind == "approval":
+        return frozenset(int(o) for o in value)
+    if kind in ("dots", "score", "grades"):
+        return {int(k): int(v) for k, v in value.items()}
+    if kind == "ranking":
+        return tuple(frozenset(int(o) for o in group) for group in value)
+    return value
+
+
+# --------------------------------------------------------------------------- drafting
+
+
+def _vote(session: Session, vote_id: uuid.UUID) -> Vote:
+    vote = session.get(Vote, vote_id)
+    if vote is None:
+        raise VoteError(_("This vote no longer exists."))
+    return vote
+
+
+def _check(data: VoteData) -> None:
+    if not data.question.strip():
+        raise VoteError(_("A vote needs a question."))
+    registry.method(data.method)  # raises for an unknown method
+    if not data.options or any(not o.title.strip() for o in data.options):
+        raise VoteError(_("Every option needs a title."))
+    if data.eligibility not in ELIGIBILITY:
+        raise VoteError(_("Unknown rule for who may vote: “{rule}”.").format(rule=data.eligibility))
+
+
+def create_vote(session: Session, session_id: uuid.UUID, data: VoteData) -> uuid.UUID:
+    """A new vote in draft, attached to a workshop session; commits."""
+    _check(data)
+    if session.get(WorkshopSession, session_id) is None:
+        raise VoteError(_("This session no longer exists."))
+    vote = Vote(
+        session_id=session_id,
+        question=data.question.strip(),
+        description=data.description,
+        method=data.method,
+        rules=canonical(data.rules),
+        secret=data.secret,
+        eligibility=data.eligibility,
+        status="draft",
+    )
+    vote.options = [
+        VoteOption(position=i, title=o.title.strip(), description=o.description, cost=o.cost)
+        for i, o in enumerate(data.options)
+    ]
+    session.add(vote)
+    session.commit()
+    return vote.id
+
+
+def open_vote(session: Session, vote_id: uuid.UUID) -> int:
+    """Open a draft vote; the tie-break seed is drawn now and recorded. Returns the seed."""
+    vote = _vote(session, vote_id)
+    if vote.status != "draft":
+        raise VoteError(_("Only a draft vote can be opened."))
+    vote.status = "open"
+    vote.opened_at = utcnow()
+    vote.tiebreak_seed = secrets.randbelow(2**31 - 1) + 1
+    audit.append(
+        session,
+        "vote.opened",
+        {"vote": str(vote.id), "method": vote.method, "seed": vote.tiebreak_seed},
+        vote.id,
+    )
+    session.commit()
+    return vote.tiebreak_seed
+
+
+# --------------------------------------------------------------------------- ballots
+
+
+def _may_vote(session: Session, vote: Vote, participant_id: uuid.UUID) -> bool:
+    if vote.eligibility == "open":
+        return True
+    if vote.eligibility == "session":
+        query = select(Attendance.id).where(
+            Attendance.session_id == vote.session_id, Attendance.participant_id == participant_id
+        )
+    else:
+        process_id = session.get(WorkshopSession, vote.session_id).process_id
+        query = select(Registration.id).where(
+            Registration.process_id == process_id, Registration.participant_id == participant_id
+        )
+    return session.scalar(query) is not None
+
+
+def cast_ballot(
+    session: Session,
+    vote_id: uuid.UUID,
+    ballot: Any,
+    *,
+    voter_id: uuid.UUID | None = None,
+    status: str = "valid",
+    entry: str = "paper",
+    weight: int = 1,
+) -> uuid.UUID:
+    """Record one ballot (checked against the method's rules) and commit at once, so a crash
+    never loses a confirmed ballot. ``voter_id`` marks that person as having voted; in a
+    secret vote the ballot itself keeps no trace of them."""
+    vote = _vote(session, vote_id)
+    if vote.status != "open":
+        raise VoteError(_("This vote is not open."))
+    if status not in BALLOT_STATUSES:
+        raise VoteError(_("Unknown ballot status “{status}”.").format(status=status))
+    if weight < 1:
+        raise VoteError(_("A count must be at least 1."))
+    method = registry.method(vote.method)
+    content = None
+    if status == "valid":
+        options = [o.title for o in vote.options]
+        # Counting the ballot alone applies every check of the method (InvalidBallot).
+        registry.count(vote.method, options, [(ballot, 1)], rules=json.loads(vote.rules),
+                       tiebreak=TieBreaker(seed=1))  # fmt: skip
+        content = ballot_to_json(method.ballot, ballot)
+    if voter_id is not None:
+        if not _may_vote(session, vote, voter_id):
+            raise VoteError(_("This person is not on the list of voters for this vote."))
+        if session.get(VoterMark, (vote.id, voter_id)) is not None:
+            raise VoteError(_("This person has already voted."))
+        session.add(VoterMark(vote_id=vote.id, participant_id=voter_id))
+    elif vote.eligibility != "open" and entry == "kiosk":
+        raise VoteError(_("Say who is voting before handing over the kiosk."))
+    row = Ballot(
+        vote_id=vote.id,
+        content=canonical(content),
+        status=status,
+        weight=weight,
+        entry=entry,
+        participant_id=None if vote.secret else voter_id,
+    )
+    session.add(row)
+    session.commit()
+    return row.id
+
+
+def has_voted(session: Session, vote_id: uuid.UUID, participant_id: uuid.UUID) -> bool:
+    return session.get(VoterMark, (vote_id, participant_id)) is not None
+
+
+@dataclass(frozen=True)
+class BallotCounts:
+    valid: int
+    blank: int
+    spoiled: int
+    voters_marked: int
+
+
+def ballot_counts(session: Session, vote_id: uuid.UUID) -> BallotCounts:
+    rows = dict(
+        session.execute(
+            select(Ballot.status, func.sum(Ballot.weight))
+            .where(Ballot.vote_id == vote_id)
+            .group_by(Ballot.status)
+        ).all()
+    )
+    marked = session.scalar(
+        select(func.count()).select_from(VoterMark).where(VoterMark.vote_id == vote_id)
+    )
+    return BallotCounts(
+        valid=int(rows.get("valid") or 0),
+        blank=int(rows.get("blank") or 0),
+        spoiled=int(rows.get("spoiled") or 0),
+        voters_marked=marked or 0,
+    )
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def _ballots(session: Session, vote: Vote) -> tuple[list[tuple[Any, int]], int, int, str]:
+    """(valid weighted ballots, blank, spoiled, hash of every ballot, order-independent)."""
+    kind = registry.method(vote.method).ballot
+    rows = session.execute(
+        select(Ballot.content, Ballot.status, Ballot.weight).where(Ballot.vote_id == vote.id)
+    ).all()
+    lines = sorted(f"{status}|{weight}|{content}" for content, status, weight in rows)
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    valid, blank, spoiled = [], 0, 0
+    for content, status, weight in rows:
+        if status == "blank":
+            blank += weight
+        elif status == "spoiled":
+            spoiled += weight
+        else:
+            valid.append((ballot_from_json(kind, json.loads(content)), weight))
+    return valid, blank, spoiled, digest
+
+
+def tally(
+    session: Session, vote_id: uuid.UUID, *, decided_order: list[int] | None = None
+) -> Result:
+    """Count the ballots as they stand (a preview while open; the official count at close)."""
+    vote = _vote(session, vote_id)
+    ballots, blank, spoiled, _digest = _ballots(session, vote)
+    rules = json.loads(vote.rules)
+    if registry.method(vote.method).module == "budget" and "costs" not in rules:
+        rules["costs"] = [o.cost or 0 for o in vote.options]
+    return registry.count(
+        vote.method,
+        [o.title for o in vote.options],
+        ballots,
+        rules=rules,
+        tiebreak=TieBreaker(seed=vote.tiebreak_seed, decided_order=decided_order),
+        blank=blank,
+        spoiled=spoiled,
+    )
+
+
+def close_vote(
+    session: Session, vote_id: uuid.UUID, *, decided_order: list[int] | None = None
+) -> Result:
+    """Freeze the ballots, count them once, record result and hashes in the audit log."""
+    vote = _vote(session, vote_id)
+    if vote.status != "open":
+        raise VoteError(_("Only an open vote can be closed."))
+    result = tally(session, vote_id, decided_order=decided_order)
+    _ballots_list, _blank, _spoiled, digest = _ballots(session, vote)
+    document = result.as_dict()
+    vote.status = "closed"
+    vote.closed_at = utcnow()
+    vote.result = canonical(document)
+    vote.ballots_hash = digest
+    audit.append(
+        session,
+        "vote.closed",
+        {
+            "vote": str(vote.id),
+            "ballots_sha256": digest,
+            "result_sha256": hashlib.sha256(vote.result.encode("utf-8")).hexdigest(),
+            "winners": document["winner_names"],
+            "valid": result.valid,
+            "blank": result.blank,
+            "spoiled": result.spoiled,
+            "ties": document["ties"],
+        },
+        vote.id,
+    )
+    session.commit()
+    return result
+
+
+def publish_vote(session: Session, vote_id: uuid.UUID) -> None:
+    vote = _vote(session, vote_id)
+    if vote.status != "closed":
+        raise VoteError(_("Only a closed vote can be published."))
+    vote.status = "published"
+    vote.published_at = utcnow()
+    audit.append(session, "vote.published", {"vote": str(vote.id)}, vote.id)
+    session.commit()
+
+
+def frozen_result(session: Session, vote_id: uuid.UUID) -> dict | None:
+    """The result stored at closing (None before)."""
+    vote = _vote(session, vote_id)
+    return json.loads(vote.result) if vote.result else None
+
+
+def verify_ballots(session: Session, vote_id: uuid.UUID) -> bool:
+    """True when the ballots still hash to what was recorded at closing."""
+    vote = _vote(session, vote_id)
+    if vote.ballots_hash is None:
+        return False
+    return _ballots(session, vote)[3] == vote.ballots_hash
+
+
+def delete_draft(session: Session, vote_id: uuid.UUID) -> None:
+    vote = _vote(session, vote_id)
+    if vote.status != "draft":
+        raise VoteError(_("Only a draft vote can be deleted; a vote that ran stays on record."))
+    session.execute(delete(Vote).where(Vote.id == vote.id))
+    session.commit()
