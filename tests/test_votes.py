@@ -38,7 +38,7 @@ def _approval_vote(ws, session_id, secret=True) -> uuid.UUID:
 
 @pytest.fixture
 def approval_ready():
-    pytest.importorskip("app.facilitation.voting.points")
+    """Approval voting is what these tests vote with (app/facilitation/voting/points.py)."""
 
 
 def test_life_cycle_with_blank_and_spoiled_ballots(demo, approval_ready) -> None:
@@ -171,3 +171,45 @@ def test_drafts_are_checked_and_only_drafts_deleted(demo, approval_ready) -> Non
         V.open_vote(s, vote_id)
         with pytest.raises(V.VoteError, match="draft"):
             V.delete_draft(s, vote_id)
+
+
+def test_the_vote_commands(demo_path, capsys, approval_ready) -> None:
+    import json as jsonlib
+
+    from app.cli import main
+
+    def run(*argv):
+        code = main(["--lang", "en", *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _err = run(
+        "vote", "create", str(demo_path), "--session", "atelier 2", "--question", "Priorité ?",
+        "--method", "approval", "--option", "Bancs", "--option", "Arbres", "--json",
+    )  # fmt: skip
+    assert code == 0
+    vote = jsonlib.loads(out)["vote"]
+    assert run("vote", "open", str(demo_path), vote)[0] == 0
+    from app import store
+
+    with store.open_workspace(demo_path, read_only=True) as ws, ws.session() as s:
+        _session_id, people = _session_and_people(ws)  # signed in: they may vote
+        codes = [s.get(Participant, p).code for p in people[:3]]
+    for code_, ballot in zip(codes, ("[1]", "[0, 1]", "[1]"), strict=True):
+        assert (
+            run("vote", "cast", str(demo_path), vote, "--ballot", ballot, "--voter", code_)[0] == 0
+        )
+    code, _out, err = run(
+        "vote", "cast", str(demo_path), vote, "--ballot", "[0]", "--voter", codes[0]
+    )
+    assert code == 1 and "already voted" in err
+    code, _out, err = run("vote", "cast", str(demo_path), vote, "--ballot", "[9]")
+    assert code == 1 and err.count("\n") == 1
+    assert run("vote", "cast", str(demo_path), vote, "--blank")[0] == 0
+    code, out, _err = run("vote", "close", str(demo_path), vote, "--json")
+    result = jsonlib.loads(out)
+    assert result["winner_names"] == ["Arbres"] and result["blank"] == 1
+    code, out, _err = run("vote", "tally", str(demo_path), vote)
+    assert code == 0 and "Arbres" in out
+    code, _out, err = run("vote", "open", str(demo_path), str(uuid.uuid4()))
+    assert code == 1 and "no longer exists" in err

@@ -20,6 +20,10 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         N_("co-construction processes: list, create"),
         ("app.commands.processes",),
     ),
+    "vote": (
+        N_("votes: create, open, cast ballots, close, tally, publish"),
+        ("app.commands.votes",),
+    ),
     "sessions": (
         N_("workshop sessions: create, agenda, sign-in, minutes"),
         ("app.commands.sessions",),

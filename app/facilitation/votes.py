@@ -223,6 +223,11 @@ def cast_ballot(
     return row.id
 
 
+def ballot_kind(session: Session, vote_id: uuid.UUID) -> str:
+    """The shape of this vote's ballots ("approval", "ranking", …; see voting/base.py)."""
+    return registry.method(_vote(session, vote_id).method).ballot
+
+
 def has_voted(session: Session, vote_id: uuid.UUID, participant_id: uuid.UUID) -> bool:
     return session.get(VoterMark, (vote_id, participant_id)) is not None
 
