@@ -36,12 +36,7 @@ def _approval_vote(ws, session_id, secret=True) -> uuid.UUID:
         return V.create_vote(s, session_id, data)
 
 
-@pytest.fixture
-def approval_ready():
-    """Approval voting is what these tests vote with (app/facilitation/voting/points.py)."""
-
-
-def test_life_cycle_with_blank_and_spoiled_ballots(demo, approval_ready) -> None:
+def test_life_cycle_with_blank_and_spoiled_ballots(demo) -> None:
     session_id, people = _session_and_people(demo)
     vote_id = _approval_vote(demo, session_id)
     with demo.session() as s:
@@ -69,7 +64,7 @@ def test_life_cycle_with_blank_and_spoiled_ballots(demo, approval_ready) -> None
     assert seed > 0
 
 
-def test_no_double_voting_and_only_eligible_people(demo, approval_ready) -> None:
+def test_no_double_voting_and_only_eligible_people(demo) -> None:
     session_id, people = _session_and_people(demo)
     vote_id = _approval_vote(demo, session_id)
     with demo.session() as s:
@@ -83,7 +78,7 @@ def test_no_double_voting_and_only_eligible_people(demo, approval_ready) -> None
         assert V.ballot_counts(s, vote_id).valid == 1
 
 
-def test_an_invalid_ballot_is_refused_and_nothing_is_saved(demo, approval_ready) -> None:
+def test_an_invalid_ballot_is_refused_and_nothing_is_saved(demo) -> None:
     session_id, people = _session_and_people(demo)
     vote_id = _approval_vote(demo, session_id)
     with demo.session() as s:
@@ -96,9 +91,7 @@ def test_an_invalid_ballot_is_refused_and_nothing_is_saved(demo, approval_ready)
         assert not V.has_voted(s, vote_id, people[0])
 
 
-def test_the_order_of_voting_cannot_be_read_back_from_a_secret_vote(
-    demo, demo_path, approval_ready
-) -> None:
+def test_the_order_of_voting_cannot_be_read_back_from_a_secret_vote(demo, demo_path) -> None:
     """Ballots of a secret vote carry no voter, no time, and no row number: the storage order
     is that of random keys, so who voted in which order says nothing about who voted what."""
     session_id, people = _session_and_people(demo)
@@ -131,7 +124,7 @@ def test_the_order_of_voting_cannot_be_read_back_from_a_secret_vote(
     assert stored != cast_order
 
 
-def test_a_named_vote_keeps_who_voted_what(demo, approval_ready) -> None:
+def test_a_named_vote_keeps_who_voted_what(demo) -> None:
     session_id, people = _session_and_people(demo)
     vote_id = _approval_vote(demo, session_id, secret=False)
     with demo.session() as s:
@@ -141,7 +134,7 @@ def test_a_named_vote_keeps_who_voted_what(demo, approval_ready) -> None:
         assert row.participant_id == people[0]
 
 
-def test_counts_typed_in_as_weights(demo, approval_ready) -> None:
+def test_counts_typed_in_as_weights(demo) -> None:
     session_id, _people = _session_and_people(demo)
     data = V.VoteData(
         question="Gommettes",
@@ -159,7 +152,7 @@ def test_counts_typed_in_as_weights(demo, approval_ready) -> None:
     assert result.scores[1] == 23 and result.valid == 40
 
 
-def test_drafts_are_checked_and_only_drafts_deleted(demo, approval_ready) -> None:
+def test_drafts_are_checked_and_only_drafts_deleted(demo) -> None:
     session_id, _people = _session_and_people(demo)
     with demo.session() as s:
         with pytest.raises(V.VoteError, match="question"):
@@ -173,7 +166,7 @@ def test_drafts_are_checked_and_only_drafts_deleted(demo, approval_ready) -> Non
             V.delete_draft(s, vote_id)
 
 
-def test_the_vote_commands(demo_path, capsys, approval_ready) -> None:
+def test_the_vote_commands(demo_path, capsys) -> None:
     import json as jsonlib
 
     from app.cli import main
