@@ -61,8 +61,9 @@ class TieBreak:
 class TieBreaker:
     """Settles ties: by the facilitator's recorded order if given, else by a seeded draw.
 
-    The draw is reproducible: the same seed, the same context and the same tied options give
-    the same order, on any computer (SHA-256 of seed, context and option, not Python's hash).
+    The draw is reproducible: the same seed, the same sequence of ties and the same tied
+    options give the same order, on any computer (SHA-256 of the seed, the tie's number in the
+    count and the option, not Python's hash), whatever the interface language.
     """
 
     def __init__(self, seed: int | None = None, decided_order: Sequence[int] | None = None):
@@ -81,9 +82,13 @@ class TieBreaker:
             chosen = sorted(tied, key=self.decided_order.index)
             rule, seed = "decision", None
         else:
+            # Keyed by the seed, how many ties came before in this count, and the option: not
+            # by the context text, which may be translated (the draw must not depend on the
+            # interface language).
+            step = len(self.record)
 
             def lot(option: int) -> str:
-                text = f"{self.seed}|{context}|{option}"
+                text = f"{self.seed}|{step}|{option}"
                 return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
             chosen = sorted(tied, key=lot)
@@ -157,6 +162,6 @@ def check_options(options: Sequence[str]) -> int:
 
 
 def check_index(option: Hashable, n: int) -> int:
-    if not isinstance(option, int) or not 0 <= option < n:
+    if isinstance(option, bool) or not isinstance(option, int) or not 0 <= option < n:
         raise InvalidBallot(_("“{option}” is not one of the options.").format(option=option))
     return option
