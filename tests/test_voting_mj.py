@@ -14,7 +14,17 @@ from app.facilitation.voting.base import InvalidBallot, InvalidRules, TieBreaker
 from app.facilitation.voting.registry import count
 
 FAST = settings(max_examples=100, deadline=None)
-DATA = Path("/work/shared/data/voting/mj")
+DATA = next(
+    (
+        folder
+        for folder in (
+            Path(__file__).resolve().parents[2] / "shared" / "data" / "voting" / "mj",
+            Path("/work/shared/data/voting/mj"),
+        )
+        if folder.is_dir()
+    ),
+    Path("/work/shared/data/voting/mj"),
+)
 
 
 def from_profiles(profiles: dict[str, list[int]]) -> list[tuple[dict[int, int], int]]:
