@@ -206,3 +206,17 @@ def test_the_vote_commands(demo_path, capsys) -> None:
     assert code == 0 and "Arbres" in out
     code, _out, err = run("vote", "open", str(demo_path), str(uuid.uuid4()))
     assert code == 1 and "no longer exists" in err
+
+
+def test_vote_info_and_list(demo) -> None:
+    session_id, people = _session_and_people(demo)
+    vote_id = _approval_vote(demo, session_id)
+    with demo.session() as s:
+        V.open_vote(s, vote_id)
+        V.cast_ballot(s, vote_id, frozenset({1}), voter_id=people[0])
+        info = V.vote_info(s, vote_id)
+        listed = V.list_votes(s, session_id)
+    assert info.status == "open" and info.ballot == "approval" and info.counts.valid == 1
+    assert [o.title for o in info.options] == ["Bancs", "Arbres", "Fontaine"]
+    assert [v.id for v in listed] == [vote_id]
+    assert ("approval", "Approval voting") in V.method_choices()

@@ -364,3 +364,57 @@ def delete_draft(session: Session, vote_id: uuid.UUID) -> None:
         raise VoteError(_("Only a draft vote can be deleted; a vote that ran stays on record."))
     session.execute(delete(Vote).where(Vote.id == vote.id))
     session.commit()
+
+
+@dataclass(frozen=True)
+class VoteInfo:
+    id: uuid.UUID
+    session_id: uuid.UUID
+    question: str
+    description: str | None
+    method: str
+    method_label: str
+    #: The shape of its ballots ("approval", "ranking", "grades", …; see voting/base.py).
+    ballot: str
+    rules: dict
+    secret: bool
+    eligibility: str
+    status: str
+    options: list[OptionData]
+    counts: BallotCounts
+    tiebreak_seed: int | None
+
+
+def vote_info(session: Session, vote_id: uuid.UUID) -> VoteInfo:
+    """Everything a screen needs to show one vote."""
+    vote = _vote(session, vote_id)
+    method = registry.method(vote.method)
+    return VoteInfo(
+        id=vote.id,
+        session_id=vote.session_id,
+        question=vote.question,
+        description=vote.description,
+        method=vote.method,
+        method_label=_(method.label),
+        ballot=method.ballot,
+        rules=json.loads(vote.rules),
+        secret=vote.secret,
+        eligibility=vote.eligibility,
+        status=vote.status,
+        options=[OptionData(o.title, o.description, o.cost) for o in vote.options],
+        counts=ballot_counts(session, vote.id),
+        tiebreak_seed=vote.tiebreak_seed,
+    )
+
+
+def list_votes(session: Session, session_id: uuid.UUID | None = None) -> list[VoteInfo]:
+    """The votes of one workshop session (or of all), oldest first."""
+    query = select(Vote.id).order_by(Vote.created_at)
+    if session_id is not None:
+        query = query.where(Vote.session_id == session_id)
+    return [vote_info(session, vote_id) for vote_id in session.scalars(query)]
+
+
+def method_choices() -> list[tuple[str, str]]:
+    """(name, translated label) of every method, for a combo box."""
+    return [(name, _(m.label)) for name, m in registry.METHODS.items()]
