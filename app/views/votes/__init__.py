@@ -1,0 +1,1 @@
+"""Vote screens: ballot entry, kiosk and the votes area."""
