@@ -19,6 +19,7 @@ from app.views.areas.empty_state import EmptyState
 from app.views.jobs import run_job
 from app.views.main_window import MainWindow
 from app.views.settings import AppSettings
+from app.views.votes.area import VotesArea
 
 
 @pytest.fixture
@@ -88,7 +89,12 @@ def test_navigation_shows_each_area(qtbot, window: MainWindow) -> None:
         qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         assert window.stack.currentIndex() == row
         assert window.current_area().objectName() == f"area_{area.key}"
-    for key in ("votes", "juries", "committees", "documents"):
+    votes_page = window.select_area("votes")
+    assert isinstance(votes_page, VotesArea)
+    assert votes_page.session_box.count() == 3
+    assert votes_page.stack.currentWidget() is votes_page.empty
+    assert not votes_page.buttons["close"].isEnabled()
+    for key in ("juries", "committees", "documents"):
         page = window.select_area(key)
         assert isinstance(page, EmptyState)
         assert "Pas encore disponible" in page.text_label.text()

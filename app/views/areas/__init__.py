@@ -13,6 +13,7 @@ from app.store import Store
 from app.views.areas.empty_state import EmptyState
 from app.views.areas.processes import ProcessesArea
 from app.views.participants.area import ParticipantsArea
+from app.views.votes.area import VotesArea
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,8 @@ AREAS: tuple[Area, ...] = (
          lambda store, undo_stack: ProcessesArea(store)),
     Area("participants", N_("Participants"), QStyle.StandardPixmap.SP_DirHomeIcon,
          lambda store, undo_stack: ParticipantsArea(store, undo_stack)),
-    Area("votes", N_("Votes"), QStyle.StandardPixmap.SP_DialogApplyButton, _coming(
-        N_("Votes"),
-        N_("Co-prioritisation votes will live here: dot voting, approval, score voting, "
-           "majority judgment, Borda, Schulze, instant-runoff and STV, participatory budgets "
-           "(Method of Equal Shares), with paper, kiosk and count entry, secret ballots and "
-           "results you can defend in public.\n\nNot available in this version yet."))),
+    Area("votes", N_("Votes"), QStyle.StandardPixmap.SP_DialogApplyButton,
+         lambda store, undo_stack: VotesArea(store)),
     Area("juries", N_("Juries"), QStyle.StandardPixmap.SP_BrowserReload, _coming(
         N_("Juries"),
         N_("Citizen juries drawn by lot will live here: quotas by gender, age, neighbourhood, "
