@@ -39,20 +39,22 @@ from app.views.votes.entry import check_ballot, describe, grade_names
 _STYLE = """
 QWidget#kiosk { background: #f7f5f0; }
 QWidget#kiosk QLabel { font-size: 18pt; color: #1f3a4d; }
-QLabel#kioskQuestion { font-size: 28pt; font-weight: 600; }
-QLabel#kioskTitle { font-size: 30pt; font-weight: 600; }
-QLabel#kioskMessage { font-size: 20pt; padding: 10px; border-radius: 8px; }
-QLabel#kioskMessage[tone="ok"] { background: #dff0d8; color: #1e4620; }
-QLabel#kioskMessage[tone="error"] { background: #f8d7da; color: #6b1a1f; }
-QLabel#kioskMessage[tone="hint"] { background: transparent; color: #4a5a66; }
-QLabel#kioskSummary { font-size: 20pt; background: white; border: 1px solid #d6d2c8;
+QWidget#kiosk QLabel#kioskQuestion { font-size: 28pt; font-weight: 600; }
+QWidget#kiosk QLabel#kioskTitle { font-size: 30pt; font-weight: 600; }
+QScrollArea#kioskChoices, QWidget#kioskChoiceArea { background: transparent; }
+QWidget#kiosk QLabel#kioskMessage { font-size: 20pt; padding: 10px; border-radius: 8px; }
+QWidget#kiosk QLabel#kioskMessage[tone="ok"] { background: #dff0d8; color: #1e4620; }
+QWidget#kiosk QLabel#kioskMessage[tone="error"] { background: #f8d7da; color: #6b1a1f; }
+QWidget#kiosk QLabel#kioskMessage[tone="hint"] { background: transparent; color: #4a5a66; }
+QWidget#kiosk QLabel#kioskSummary { font-size: 20pt; background: white; border: 1px solid #d6d2c8;
     border-radius: 8px; padding: 12px; }
 QWidget#kiosk QPushButton { font-size: 20pt; min-height: 64px; padding: 8px 20px;
     border: 2px solid #2d5670; border-radius: 10px; background: white; color: #1f3a4d; }
 QWidget#kiosk QPushButton:checked { background: #2d5670; color: white; }
-QPushButton#kioskConfirm, QPushButton#kioskStart { background: #1e6b3a; color: white;
+QWidget#kiosk QPushButton#kioskConfirm, QWidget#kiosk QPushButton#kioskStart {
+    background: #1e6b3a; color: white;
     border-color: #1e6b3a; font-weight: 600; }
-QPushButton#kioskConfirm:disabled { background: #9bb8a5; border-color: #9bb8a5; }
+QWidget#kiosk QPushButton#kioskConfirm:disabled { background: #9bb8a5; border-color: #9bb8a5; }
 QWidget#kiosk QPushButton[grade="true"] { font-size: 13pt; min-height: 48px; padding: 4px 8px; }
 QWidget#kiosk QLineEdit, QWidget#kiosk QComboBox, QWidget#kiosk QSpinBox { font-size: 22pt;
     padding: 6px 10px; min-height: 48px; }
@@ -144,8 +146,10 @@ class KioskWindow(QWidget):
         self.instructions = QLabel(self._instructions(), page)
         self.instructions.setWordWrap(True)
         self.choice_area = QWidget(page)
+        self.choice_area.setObjectName("kioskChoiceArea")
         self._build_choices(self.choice_area)
         scroll = QScrollArea(page)
+        scroll.setObjectName("kioskChoices")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.choice_area)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -315,6 +319,22 @@ class KioskWindow(QWidget):
             return chosen
         return {i: s.value() for i, s in enumerate(self.spins) if s.value()}
 
+    def summary_text(self, ballot: Any) -> str:
+        """ "You chose …" in words the voter reads before confirming."""
+        if self.kind == "approval":
+            if not ballot:
+                return _("You approve no option (a valid ballot approving nothing).")
+            names = ", ".join(self.options[i] for i in sorted(ballot))
+            return _("You approve: {options}").format(options=names)
+        if self.kind == "ranking":
+            if not ballot:
+                return _("Tap the options in your order of preference, best first.")
+            order = " > ".join(self.options[next(iter(g))] for g in ballot)
+            return _("Your order: {order}").format(order=order)
+        return _("You chose: {ballot}").format(
+            ballot=describe(self.kind, ballot, self.options, self.grades)
+        )
+
     def _update_summary(self, *_args) -> None:
         ballot = self.ballot()
         self.voter_message.clear()
@@ -323,11 +343,7 @@ class KioskWindow(QWidget):
             self.summary.setText(_("Make your choice."))
             self.confirm_button.setEnabled(False)
             return
-        self.summary.setText(
-            _("You chose: {ballot}").format(
-                ballot=describe(self.kind, ballot, self.options, self.grades)
-            )
-        )
+        self.summary.setText(self.summary_text(ballot))
         try:
             check_ballot(self.info, ballot)
         except InvalidBallot as error:
