@@ -142,7 +142,7 @@ def test_open_close_and_show_the_result(qtbot, area, errors, answers) -> None:
     qtbot.mouseClick(area.buttons["close"], Qt.MouseButton.LeftButton)
     assert len(answers) == 1 and "Que planter ?" in answers[0]
     assert errors == []
-    assert area.model.data(area.model.index(0, 3)) == "Closed"
+    assert area.model.data(area.model.index(0, 3)) == "Closed, counted"
     assert [area.model.data(area.model.index(0, c)) for c in (4, 5, 6)] == ["4", "1", "0"]
     view = area.windows[-1]
     assert isinstance(view, ResultView) and view.isVisible()
@@ -183,7 +183,7 @@ def test_the_area_lists_each_status_and_empty_states(area) -> None:
     area.refresh_votes()
     assert area.stack.currentWidget() is area.table
     shown = [area.model.data(area.model.index(r, 3)) for r in range(area.model.rowCount())]
-    assert shown == ["Draft", "Open", "Closed"]
+    assert shown == ["Draft", "Open for voting", "Closed, counted"]
     assert area.model.data(area.model.index(2, 1)) == "Borda count"
 
 
@@ -253,3 +253,26 @@ def test_the_area_opens_quickly_on_the_demo(qtbot, demo) -> None:
     qtbot.addWidget(page)
     assert time.perf_counter() - started < 2
     assert page.session_box.count() == 3
+
+
+def test_a_budget_vote_keeps_its_costs_and_takes_ballots(area, errors) -> None:
+    session_id = area.session_id()
+    dialog = CreateVoteDialog(area.store, session_id, area)
+    fill(dialog, "Budget du quartier", "pb_greedy", [])
+    dialog.add_option("Bancs", "1 500,50")
+    dialog.add_option("Arbres", "abc")
+    dialog.rule_fields["budget"].setValue(5000)
+    dialog.accept()
+    assert errors == ["The cost of “Arbres” is not a number: “abc”."]
+    dialog.options.item(1, 1).setText("4000")
+    dialog.accept()
+    assert len(errors) == 1
+    [info] = stored(area.store, session_id)
+    assert [o.cost for o in info.options] == [1500.5, 4000.0]
+    assert info.rules["budget"] == 5000
+    with area.store.session() as s:
+        votes.open_vote(s, info.id)
+        votes.cast_ballot(s, info.id, frozenset({0, 1}))
+        votes.cast_ballot(s, info.id, frozenset({1}))
+        result = votes.close_vote(s, info.id)
+    assert result.winners == [1]  # Bancs no longer fits in what is left

@@ -36,8 +36,8 @@ from app.views.models.base import Index, RowTableModel
 
 STATUS_LABELS = {
     "draft": N_("Draft"),
-    "open": N_("Open"),
-    "closed": N_("Closed"),
+    "open": N_("Open for voting"),
+    "closed": N_("Closed, counted"),
     "published": N_("Published"),
 }
 

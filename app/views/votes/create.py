@@ -241,11 +241,16 @@ class CreateVoteDialog(QDialog):
                         )
                     ) from None
             options.append(votes.OptionData(title, None, number))
+        rules = self.rules()
+        if name in BUDGET_METHODS:
+            # Stored in the rules too: cast_ballot checks each ballot against the stored rules
+            # alone, and a budget method refuses rules without costs.
+            rules["costs"] = [o.cost or 0 for o in options]
         return votes.VoteData(
             question=self.question.text(),
             method=name,
             options=options,
-            rules=self.rules(),
+            rules=rules,
             secret=self.secret.isChecked(),
             eligibility=self.eligibility.currentData(),
             description=self.description.toPlainText().strip() or None,
@@ -257,10 +262,7 @@ class CreateVoteDialog(QDialog):
             if not data.options:
                 raise votes.VoteError(_("A vote needs at least one option."))
             # Count no ballot at all: the method checks its rules now, not at closing time.
-            rules = dict(data.rules)
-            if data.method in BUDGET_METHODS:
-                rules["costs"] = [o.cost or 0 for o in data.options]
-            registry.count(data.method, [o.title for o in data.options], [], rules=rules,
+            registry.count(data.method, [o.title for o in data.options], [], rules=data.rules,
                            tiebreak=TieBreaker(seed=1))  # fmt: skip
             with self.store.session() as s:
                 self.vote_id = votes.create_vote(s, self.session_id, data)

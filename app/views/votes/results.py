@@ -252,8 +252,9 @@ def _table(model: RowTableModel, parent: QWidget, name: str) -> QTableView:
     for column in range(model.columnCount()):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
-    rows = model.rowCount()
-    table.setMinimumHeight(min(360, 30 + 28 * max(rows, 1)))
+    table.resizeRowsToContents()
+    rows = sum(table.rowHeight(r) for r in range(model.rowCount()))
+    table.setFixedHeight(min(360, header.sizeHint().height() + rows + 2 * table.frameWidth()))
     return table
 
 
@@ -358,7 +359,9 @@ class ResultView(QDialog):
                 _("Funded projects: {spent} spent of a budget of {budget}, {left} left.").format(
                     spent=figure(details.get("spent")), budget=figure(details.get("budget")),
                     left=figure(details.get("left"))), body))  # fmt: skip
-            layout.addWidget(_table(self.funded, body, "fundedTable"))
+            funded_table = _table(self.funded, body, "fundedTable")
+            funded_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            layout.addWidget(funded_table)
 
         self.rounds: RoundsModel | None = None
         if details.get("rounds"):
@@ -366,7 +369,10 @@ class ResultView(QDialog):
             layout.addWidget(QLabel(_("Round by round"), body))
             table = _table(self.rounds, body, "roundsTable")
             table.setWordWrap(True)
-            table.resizeRowsToContents()
+            # Rows follow the wrapped sentences as the column width changes.
+            table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            table.setMinimumHeight(min(320, 40 + 40 * self.rounds.rowCount()))
+            table.setMaximumHeight(360)
             layout.addWidget(table)
         layout.addStretch(1)
 
