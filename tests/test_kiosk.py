@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.facilitation import sessions as S
 from app.facilitation import signin
 from app.facilitation import votes as V
-from app.models import Ballot
+from app.models import Ballot, Participant
 from app.views.votes.kiosk import KioskWindow
 
 PIN = "4321"
@@ -91,6 +91,18 @@ def test_a_voter_taps_options_and_confirms(qtbot, demo, unlock) -> None:
     qtbot.keyClicks(window.code, "NOPE-0000")
     qtbot.keyClick(window.code, Qt.Key.Key_Return)
     assert "No participant" in window.neutral_message.text()
+    # Someone who did not sign in to this session is stopped before the voter's page.
+    with demo.session() as s:
+        absent = s.scalar(
+            select(Participant.code).where(
+                Participant.id.not_in([p.participant_id for p in people]),
+                Participant.erased_at.is_(None),
+            )
+        )
+    qtbot.keyClicks(window.code, absent)
+    qtbot.keyClick(window.code, Qt.Key.Key_Return)
+    assert window.stack.currentIndex() == window.NEUTRAL
+    assert "not signed in" in window.neutral_message.text()
     assert len(ballots(demo, vote_id)) == 1
 
 

@@ -397,6 +397,13 @@ class KioskWindow(QWidget):
                     voter = signin.participant_by_code(s, code)
                     if votes.has_voted(s, self.vote_id, voter):
                         raise votes.VoteError(_("This person has already voted."))
+                    if self.info.eligibility == "session" and voter not in {
+                        row.participant_id
+                        for row in signin.attendance_list(s, self.info.session_id)
+                    }:
+                        raise votes.VoteError(
+                            _("This person has not signed in to this session: sign them in first.")
+                        )
                     status = votes.vote_info(s, self.vote_id).status
             except AtelierError as error:
                 self._say(self.neutral_message, str(error), "error")
