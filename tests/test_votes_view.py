@@ -276,3 +276,29 @@ def test_a_budget_vote_keeps_its_costs_and_takes_ballots(area, errors) -> None:
         votes.cast_ballot(s, info.id, frozenset({1}))
         result = votes.close_vote(s, info.id)
     assert result.winners == [1]  # Bancs no longer fits in what is left
+
+
+def test_the_buttons_open_paper_entry_and_the_kiosk(qtbot, area, errors, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.views.votes.entry import BallotEntryDialog
+    from app.views.votes.kiosk import KioskWindow
+
+    info = create(area, "Que planter ?", "approval", ["Tilleuls", "Érables"])
+    qtbot.mouseClick(area.buttons["open"], Qt.MouseButton.LeftButton)
+    opened = []
+    monkeypatch.setattr(BallotEntryDialog, "exec", lambda self: opened.append(self.vote_id) or 0)
+    qtbot.mouseClick(area.buttons["entry"], Qt.MouseButton.LeftButton)
+    assert opened == [info.id]
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("12", True)))
+    qtbot.mouseClick(area.buttons["kiosk"], Qt.MouseButton.LeftButton)
+    assert errors == ["The PIN needs at least 4 characters."]
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("2468", True)))
+    qtbot.mouseClick(area.buttons["kiosk"], Qt.MouseButton.LeftButton)
+    kiosk = area.windows[-1]
+    assert isinstance(kiosk, KioskWindow) and kiosk.isWindow() and kiosk.isVisible()
+    kiosk.pin_field.setText("2468")
+    kiosk.check_pin()
+    qtbot.waitUntil(lambda: kiosk not in area.windows)
+    assert len(errors) == 1

@@ -7,6 +7,7 @@ frozen.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 from PySide6.QtCore import Qt
@@ -320,6 +321,9 @@ class VotesArea(QWidget):
     def _forget(self, window: QWidget) -> None:
         if window in self.windows:
             self.windows.remove(window)
+        # The kiosk may have recorded ballots; the area itself may be going away.
+        with contextlib.suppress(RuntimeError):
+            self.refresh_votes()
 
     def _not_available(self, title: str) -> None:
         dialogs.show_error(self, title, _("This part of the Votes area is not available yet."))
@@ -365,9 +369,12 @@ class VotesArea(QWidget):
         except AtelierError as error:
             dialogs.show_error(self, _("Kiosk"), str(error))
             return
+        # A window of its own (not drawn inside the area), gone when the PIN lets it close.
+        window.setWindowFlag(Qt.WindowType.Window, True)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.windows.append(window)
         window.destroyed.connect(lambda *_a, w=window: self._forget(w))
-        window.show()
+        window.showFullScreen()
 
     def showEvent(self, event) -> None:
         # Sessions may have been added in another area since.
