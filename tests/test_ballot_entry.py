@@ -164,3 +164,40 @@ def test_a_closed_vote_takes_no_ballot(qtbot, demo, errors) -> None:
     assert not dialog.field.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     assert stored(demo, vote_id) == []
+
+
+def test_double_entry_records_only_when_both_passes_agree(qtbot, demo, errors) -> None:
+    vote_id = open_vote(demo, "approval", ["Park", "Library", "Bike lanes"])
+    dialog = entry(qtbot, demo, vote_id)
+    qtbot.mouseClick(dialog.double, Qt.MouseButton.LeftButton)
+    assert dialog.double.isChecked()
+    dialog.field.setFocus()
+    # First pass: three ballots, nothing reaches the store.
+    for line in ("1 3", "2"):
+        qtbot.keyClicks(dialog.field, line)
+        qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.field, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert stored(demo, vote_id) == []
+    assert "3 typed in the first pass" in dialog.pass_label.text()
+    # Second pass, with one typing mistake on the second ballot.
+    qtbot.keyClick(dialog.field, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    for line in ("3 1", "3"):
+        qtbot.keyClicks(dialog.field, line)
+        qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.field, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert stored(demo, vote_id) == []
+    assert dialog.mismatches.count() == 1
+    assert dialog.mismatches.item(0).text() == "Ballot 2: first pass “2”, second pass “3”"
+    # The paper says 2: typed once more, it settles the selected mismatch.
+    qtbot.keyClicks(dialog.field, "2")
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    assert dialog.mismatches.count() == 0
+    qtbot.keyClick(dialog.field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert sorted(str(c) for s, c, _e in stored(demo, vote_id) if s == "valid") == [
+        "[0, 2]",
+        "[1]",
+    ]
+    assert counts(demo, vote_id) == V.BallotCounts(valid=2, blank=1, spoiled=0, voters_marked=0)
+    assert "3 ballots (2 valid, 1 blank" in dialog.batch_label.text()
+    assert "0 typed in the first pass" in dialog.pass_label.text() and errors == []

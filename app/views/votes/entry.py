@@ -21,11 +21,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -281,6 +283,33 @@ class BallotEntryDialog(QDialog):
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
 
+        # Double entry (double saisie): two people type the same stack; nothing is recorded
+        # until both passes agree ballot by ballot.
+        self.double = QCheckBox(_("Double entry"), self)
+        self.double.setObjectName("entryDouble")
+        self.double.toggled.connect(self._double_toggled)
+        self.second_button = QPushButton(_("Second pass (Ctrl+2)"), self)
+        self.second_button.setAutoDefault(False)
+        self.second_button.clicked.connect(self.second_pass)
+        self.compare_button = QPushButton(_("Compare and record (Ctrl+R)"), self)
+        self.compare_button.setAutoDefault(False)
+        self.compare_button.clicked.connect(self.compare_and_record)
+        QShortcut(QKeySequence("Ctrl+2"), self, self.second_pass)
+        QShortcut(QKeySequence("Ctrl+R"), self, self.compare_and_record)
+        double_row = QHBoxLayout()
+        double_row.addWidget(self.double)
+        double_row.addWidget(self.second_button)
+        double_row.addWidget(self.compare_button)
+        double_row.addStretch(1)
+        self.pass_label = QLabel(self)
+        self.pass_label.setObjectName("entryHelp")
+        self.mismatches = QListWidget(self)
+        self.mismatches.setObjectName("entryMismatches")
+        self.mismatches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.passes: list[list[tuple[str, Any, str]]] = [[], []]
+        self.pass_index = 0
+        self._show_double()
+
         self.batch_label = QLabel(self)
         self.batch_label.setObjectName("entryCounts")
         self.totals_label = QLabel(self)
@@ -296,6 +325,9 @@ class BallotEntryDialog(QDialog):
         layout.addWidget(self.field)
         layout.addWidget(self.meaning)
         layout.addLayout(buttons)
+        layout.addLayout(double_row)
+        layout.addWidget(self.pass_label)
+        layout.addWidget(self.mismatches)
         layout.addStretch(1)
         layout.addWidget(self.batch_label)
         layout.addWidget(self.totals_label)
@@ -335,13 +367,134 @@ class BallotEntryDialog(QDialog):
         """Enter: record the typed ballot (committed at once) and clear the field."""
         if not self.field.isEnabled() or not self.validate():
             return
-        if self._cast(self._ballot, "valid"):
+        if self.double.isChecked():
+            self._keep("valid", self._ballot, self.field.text().strip())
+        elif self._cast(self._ballot, "valid"):
             self.field.clear()
 
     def record_status(self, status: str) -> None:
         """A blank or spoiled (nul) ballot; what was typed is dropped."""
-        if self.field.isEnabled() and self._cast(None, status):
+        if not self.field.isEnabled():
+            return
+        if self.double.isChecked():
+            self._keep(status, None, "")
+        elif self._cast(None, status):
             self.field.clear()
+
+    # ----------------------------------------------------------------------------- double entry
+
+    def _double_toggled(self, on: bool) -> None:
+        if not on and any(self.passes):
+            # Typed but unrecorded ballots are not silently dropped: keep the mode on.
+            self.double.blockSignals(True)
+            self.double.setChecked(True)
+            self.double.blockSignals(False)
+            self._say(_("Compare and record the typed ballots before leaving double entry."),
+                      "error")  # fmt: skip
+            return
+        self.passes, self.pass_index = [[], []], 0
+        self.mismatches.clear()
+        self._show_double()
+        self.field.setFocus()
+
+    def _label(self, status: str, ballot: Any) -> str:
+        if status == "blank":
+            return _("blank")
+        if status == "spoiled":
+            return _("spoiled")
+        return describe(self.kind, ballot, self.options, self.grades)
+
+    def _keep(self, status: str, ballot: Any, text: str) -> None:
+        """Double entry: the line goes to the current pass, or settles the selected mismatch."""
+        item = self.mismatches.currentItem()
+        if item is not None:
+            position = item.data(Qt.ItemDataRole.UserRole)
+            for typed in self.passes:
+                while len(typed) <= position:
+                    typed.append(("missing", None, ""))
+                typed[position] = (status, ballot, text)
+            self.mismatches.takeItem(self.mismatches.row(item))
+            if self.mismatches.count():
+                self.mismatches.setCurrentRow(0)
+            self._say(_("Ballot {n} settled.").format(n=position + 1), "ok")
+        else:
+            self.passes[self.pass_index].append((status, ballot, text))
+            self._say(_("Kept for comparison: {ballot}").format(
+                ballot=self._label(status, ballot)), "ok")  # fmt: skip
+        self.field.clear()
+        self._show_double()
+
+    def second_pass(self) -> None:
+        if not self.double.isChecked() or self.pass_index == 1:
+            return
+        self.pass_index = 1
+        self._show_double()
+        self.field.setFocus()
+
+    def compare_and_record(self) -> None:
+        """Both passes agree: record every ballot. Otherwise list where they differ."""
+        if not self.double.isChecked() or self.pass_index == 0:
+            return
+        first, second = self.passes
+        self.mismatches.clear()
+        for position in range(max(len(first), len(second))):
+            a = first[position] if position < len(first) else ("missing", None, "")
+            b = second[position] if position < len(second) else ("missing", None, "")
+            if (a[0], a[1]) != (b[0], b[1]):
+                text = _("Ballot {n}: first pass “{a}”, second pass “{b}”").format(
+                    n=position + 1,
+                    a=_("missing") if a[0] == "missing" else a[2] or self._label(a[0], a[1]),
+                    b=_("missing") if b[0] == "missing" else b[2] or self._label(b[0], b[1]),
+                )
+                self.mismatches.addItem(text)
+                item = self.mismatches.item(self.mismatches.count() - 1)
+                item.setData(Qt.ItemDataRole.UserRole, position)
+        if self.mismatches.count():
+            self.mismatches.setCurrentRow(0)
+            self._say(
+                ngettext(
+                    "{n} ballot differs: check the paper, type the right line for the "
+                    "selected one and press Enter.",
+                    "{n} ballots differ: check the paper, type the right line for the "
+                    "selected one and press Enter.",
+                    self.mismatches.count(),
+                ).format(n=self.mismatches.count()),
+                "error",
+            )
+            self._show_double()
+            return
+        recorded = 0
+        for status, ballot, _text in first:
+            if not self._cast(ballot if status == "valid" else None, status):
+                break
+            recorded += 1
+        # What was recorded leaves the lists; anything refused stays to be looked at.
+        self.passes = [first[recorded:], second[recorded:]]
+        if not self.passes[0]:
+            self.passes, self.pass_index = [[], []], 0
+            self._say(
+                ngettext("{n} ballot recorded.", "{n} ballots recorded.", recorded).format(
+                    n=recorded
+                ),
+                "ok",
+            )
+        self._show_double()
+        self.field.setFocus()
+
+    def _show_double(self) -> None:
+        on = self.double.isChecked()
+        for widget in (self.second_button, self.compare_button, self.pass_label):
+            widget.setVisible(on)
+        self.second_button.setEnabled(on and self.pass_index == 0)
+        self.compare_button.setEnabled(on and self.pass_index == 1)
+        self.mismatches.setVisible(on and self.mismatches.count() > 0)
+        if on:
+            first, second = (len(p) for p in self.passes)
+            which = _("first pass") if self.pass_index == 0 else _("second pass")
+            self.pass_label.setText(
+                _("Double entry, {which}: {first} typed in the first pass, {second} in the "
+                  "second (not recorded yet).").format(which=which, first=first, second=second)
+            )  # fmt: skip
 
     def _cast(self, ballot: Any, status: str) -> bool:
         try:
