@@ -14,6 +14,7 @@ records it (committed at once), Ctrl+B records a blank ballot, Ctrl+U a spoiled 
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from typing import Any
@@ -549,6 +550,4 @@ class BallotEntryDialog(QDialog):
 
 
 def _html(text: str) -> str:
-    import html
-
     return html.escape(text)
