@@ -201,3 +201,19 @@ def test_double_entry_records_only_when_both_passes_agree(qtbot, demo, errors) -
     assert counts(demo, vote_id) == V.BallotCounts(valid=2, blank=1, spoiled=0, voters_marked=0)
     assert "3 ballots (2 valid, 1 blank" in dialog.batch_label.text()
     assert "0 typed in the first pass" in dialog.pass_label.text() and errors == []
+
+
+def test_dots_pairs_within_the_rules(qtbot, demo, errors) -> None:
+    vote_id = open_vote(
+        demo, "dots", ["Park", "Library", "Bike lanes"], rules={"dots_per_voter": 3}
+    )
+    dialog = entry(qtbot, demo, vote_id)
+    qtbot.keyClicks(dialog.field, "1:2 3:2")
+    assert dialog.meaning.property("tone") == "error"  # 4 dots for 3
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    assert stored(demo, vote_id) == []
+    dialog.field.clear()
+    qtbot.keyClicks(dialog.field, "1:2 3:1")
+    assert dialog.meaning.text() == "Park: 2; Bike lanes: 1"
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    assert [c for _s, c, _e in stored(demo, vote_id)] == [{"0": 2, "2": 1}]

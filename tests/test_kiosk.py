@@ -161,3 +161,20 @@ def test_leaving_needs_the_pin(qtbot, demo) -> None:
     qtbot.keyClicks(window.pin_field, PIN)
     qtbot.keyClick(window.pin_field, Qt.Key.Key_Return)
     assert not window.isVisible()
+
+
+def test_grades_every_option_before_confirming(qtbot, demo, unlock) -> None:
+    vote_id, people = open_vote(demo, "majority_judgment", ["Park", "Library"])
+    window = kiosk(qtbot, demo, vote_id)
+    unlock.append(window)
+    qtbot.keyClicks(window.code, people[5].code)
+    qtbot.keyClick(window.code, Qt.Key.Key_Return)
+    assert len(window.grade_groups) == 2 and len(window.grade_groups[0].buttons()) == 6
+    tap(qtbot, window.grade_groups[0].button(0))
+    assert not window.confirm_button.isEnabled()  # Library not graded yet
+    tap(qtbot, window.grade_groups[1].button(5))
+    assert window.confirm_button.isEnabled()
+    assert window.summary.text() == "You chose: Park: Très bien; Library: À rejeter"
+    tap(qtbot, window.confirm_button)
+    assert [json.loads(b.content) for b in ballots(demo, vote_id)] == [{"0": 0, "1": 5}]
+    assert window.grade_groups[0].checkedId() == -1  # cleared for the next voter
