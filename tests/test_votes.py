@@ -220,3 +220,23 @@ def test_vote_info_and_list(demo) -> None:
     assert [o.title for o in info.options] == ["Bancs", "Arbres", "Fontaine"]
     assert [v.id for v in listed] == [vote_id]
     assert ("approval", "Approval voting") in V.method_choices()
+
+
+def test_a_budget_vote_takes_its_costs_from_the_options(demo) -> None:
+    session_id, people = _session_and_people(demo)
+    data = V.VoteData(
+        question="Budget participatif 2027",
+        method="mes",
+        options=[V.OptionData("Aire de jeux", cost=30000), V.OptionData("Bancs", cost=5000)],
+        rules={"budget": 32000},
+    )
+    with demo.session() as s:
+        vote_id = V.create_vote(s, session_id, data)
+        V.open_vote(s, vote_id)
+        for person in people[:4]:
+            V.cast_ballot(s, vote_id, frozenset({0, 1}), voter_id=person)
+        result = V.close_vote(s, vote_id)
+    # Both cannot fit (35,000 > 32,000); the cheaper one, approved by the same people, is
+    # funded first, and the playground no longer fits. Without the costs, no ballot could
+    # even be cast.
+    assert result.winners == [1]

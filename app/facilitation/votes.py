@@ -199,8 +199,9 @@ def cast_ballot(
     if status == "valid":
         options = [o.title for o in vote.options]
         # Counting the ballot alone applies every check of the method (InvalidBallot).
-        registry.count(vote.method, options, [(ballot, 1)], rules=json.loads(vote.rules),
-                       tiebreak=TieBreaker(seed=1))  # fmt: skip
+        registry.count(
+            vote.method, options, [(ballot, 1)], rules=_rules(vote), tiebreak=TieBreaker(seed=1)
+        )
         content = ballot_to_json(method.ballot, ballot)
     if voter_id is not None:
         if not _may_vote(session, vote, voter_id):
@@ -262,6 +263,14 @@ def ballot_counts(session: Session, vote_id: uuid.UUID) -> BallotCounts:
 # --------------------------------------------------------------------------- counting
 
 
+def _rules(vote: Vote) -> dict[str, Any]:
+    """The method's rules; a budget's costs come from the options unless given."""
+    rules = json.loads(vote.rules)
+    if registry.method(vote.method).module == "budget" and "costs" not in rules:
+        rules["costs"] = [o.cost or 0 for o in vote.options]
+    return rules
+
+
 def _ballots(session: Session, vote: Vote) -> tuple[list[tuple[Any, int]], int, int, str]:
     """(valid weighted ballots, blank, spoiled, hash of every ballot, order-independent)."""
     kind = registry.method(vote.method).ballot
@@ -287,9 +296,7 @@ def tally(
     """Count the ballots as they stand (a preview while open; the official count at close)."""
     vote = _vote(session, vote_id)
     ballots, blank, spoiled, _digest = _ballots(session, vote)
-    rules = json.loads(vote.rules)
-    if registry.method(vote.method).module == "budget" and "costs" not in rules:
-        rules["costs"] = [o.cost or 0 for o in vote.options]
+    rules = _rules(vote)
     return registry.count(
         vote.method,
         [o.title for o in vote.options],
