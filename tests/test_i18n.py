@@ -57,3 +57,31 @@ def test_default_language(monkeypatch, env, expected) -> None:
     assert i18n.normalise(None) == expected
     assert i18n.normalise("en-GB") == "en"
     assert i18n.normalise("xx") == "fr"
+
+
+def test_every_table_header_is_a_translated_string(catalogues, qapp) -> None:
+    """Column headers are shown through _(): each must be a catalogue entry (marked N_)."""
+    import importlib
+    import pkgutil
+
+    import app.views
+    from app.views.models.base import RowTableModel
+
+    for module in pkgutil.walk_packages(app.views.__path__, "app.views."):
+        importlib.import_module(module.name)
+    known = {m.id for m in catalogues.load("fr") if m.id and m.string}
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    models = list(subclasses(RowTableModel))
+    assert len(models) > 5
+    missing = [
+        (model.__name__, column)
+        for model in models
+        for column in model.COLUMNS
+        if column not in known
+    ]
+    assert missing == []

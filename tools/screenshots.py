@@ -144,6 +144,98 @@ def render_dialogs(app, window, language: str, out: Path) -> list[Path]:
     settle(app)
     saved.append(_save(editor.grab(), out / f"session-editor-{language}.png"))
     editor.close()
+    saved += render_votes(app, window, language, out, second)
+    return saved
+
+
+def render_votes(app, window, language: str, out: Path, session_id) -> list[Path]:
+    """The votes area, a majority-judgment result, the paper entry form and the kiosk."""
+    import random
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.facilitation import signin
+    from app.facilitation import votes as V
+    from app.views.votes.entry import BallotEntryDialog
+    from app.views.votes.kiosk import KioskWindow
+    from app.views.votes.results import ResultView
+
+    ws = window.store
+    rng = random.Random(2026)
+    with ws.session() as s:
+        present = [row.participant_id for row in signin.attendance_list(s, session_id)]
+        mj = V.create_vote(
+            s,
+            session_id,
+            V.VoteData(
+                question="Quel aménagement pour la place du Marché ?",
+                method="majority_judgment",
+                options=[
+                    V.OptionData("Des arbres et de l'ombre"),
+                    V.OptionData("Une fontaine"),
+                    V.OptionData("Des bancs"),
+                    V.OptionData("Un kiosque à musique"),
+                ],
+            ),
+        )
+        V.open_vote(s, mj)
+        leaning = ([0, 1, 1, 2], [1, 2, 3, 3], [2, 3, 3, 4], [3, 4, 5, 5])
+        for person in present[:36]:
+            grades = {o: min(5, max(0, rng.choice(leaning[o]) + rng.choice((-1, 0, 0, 1))))
+                      for o in range(4)}  # fmt: skip
+            V.cast_ballot(s, mj, grades, voter_id=person)
+        V.cast_ballot(s, mj, None, voter_id=present[36], status="blank")
+        result = V.close_vote(s, mj)
+        approval = V.create_vote(
+            s,
+            session_id,
+            V.VoteData(
+                question="Quels projets pour le quartier ?",
+                method="approval",
+                options=[
+                    V.OptionData("Jardin partagé rue des Lilas"),
+                    V.OptionData("Pistes cyclables quai Est"),
+                    V.OptionData("Bibliothèque de rue"),
+                    V.OptionData("Bancs et ombrages place du Marché"),
+                ],
+                eligibility="open",
+            ),
+        )
+        V.open_vote(s, approval)
+    saved = []
+    page = window.select_area("votes")
+    box = page.session_box
+    box.setCurrentIndex(next(i for i in range(box.count()) if box.itemData(i) == session_id))
+    settle(app)
+    saved.append(_save(window.grab(), out / f"votes-area-{language}.png"))
+    view = ResultView(result, "Quel aménagement pour la place du Marché ?")
+    view.resize(820, 560)
+    view.show()
+    settle(app)
+    saved.append(_save(view.grab(), out / f"vote-result-{language}.png"))
+    view.close()
+    entry = BallotEntryDialog(ws, approval)
+    entry.resize(900, 560)
+    entry.show()
+    QTest.keyClicks(entry.field, "1 3")
+    QTest.keyClick(entry.field, Qt.Key.Key_Return)
+    QTest.keyClicks(entry.field, "2 4")
+    settle(app)
+    saved.append(_save(entry.grab(), out / f"ballot-entry-{language}.png"))
+    entry.close()
+    kiosk = KioskWindow(ws, approval, "2468")
+    kiosk.resize(1100, 700)
+    kiosk.show()
+    kiosk.start()
+    settle(app)
+    for button in kiosk.option_buttons[::2]:
+        button.setChecked(True)
+    settle(app)
+    saved.append(_save(kiosk.grab(), out / f"kiosk-{language}.png"))
+    kiosk.hide()
+    kiosk.deleteLater()
+    del page
     return saved
 
 

@@ -55,7 +55,15 @@ def confirm(parent: QWidget, title: str, text: str) -> bool:
 
 
 class VoteTableModel(RowTableModel):
-    COLUMNS = ("Question", "Method", "Ballot", "Status", "Valid", "Blank", "Spoiled")
+    COLUMNS = (
+        N_("Question"),
+        N_("Method"),
+        N_("Ballot"),
+        N_("Status"),
+        N_("Valid"),
+        N_("Blank"),
+        N_("Spoiled"),
+    )
 
     def set_votes(self, rows: list[votes.VoteInfo]) -> None:
         self.beginResetModel()

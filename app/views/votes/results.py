@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.facilitation.voting.base import Result
-from app.i18n import _, ngettext
+from app.i18n import N_, _, ngettext
 from app.views import dialogs
 from app.views.models.base import Index, RowTableModel
 
@@ -60,7 +60,7 @@ def _by_index(mapping: dict, index: int) -> Any:
 
 
 class RankingModel(RowTableModel):
-    COLUMNS = ("Rank", "Option", "Score", "Outcome")
+    COLUMNS = (N_("Rank"), N_("Option"), N_("Score"), N_("Outcome"))
 
     def __init__(self, document: dict[str, Any], parent=None) -> None:
         super().__init__(parent)
@@ -111,7 +111,7 @@ class RankingModel(RowTableModel):
 class RoundsModel(RowTableModel):
     """Round by round (instant-runoff, STV, Method of Equal Shares): what happened."""
 
-    COLUMNS = ("Round", "What happened")
+    COLUMNS = (N_("Round"), N_("What happened"))
 
     def __init__(self, rounds: list[dict], parent=None) -> None:
         super().__init__(parent)
@@ -129,7 +129,7 @@ class RoundsModel(RowTableModel):
 class FundedModel(RowTableModel):
     """The projects a participatory budget funds."""
 
-    COLUMNS = ("Project", "Cost", "Approvals")
+    COLUMNS = (N_("Project"), N_("Cost"), N_("Approvals"))
 
     def __init__(self, funded: list[dict], parent=None) -> None:
         super().__init__(parent)
