@@ -58,3 +58,42 @@ def demo(demo_path: Path):
 def file_state(path: Path) -> tuple[bytes, list[str]]:
     """The bytes of a file and the names beside it, to prove an operation changed nothing."""
     return path.read_bytes(), sorted(p.name for p in path.parent.iterdir())
+
+
+@pytest.fixture
+def qloop(qapp):
+    """A qasync event loop on the test's QApplication, for jobs run off the UI thread."""
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()  # joins the worker threads
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def errors(monkeypatch) -> list[str]:
+    """Error messages the views would show, recorded instead of opening a dialog."""
+    from app.views import dialogs
+
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, message: shown.append(message))
+    return shown
+
+
+@pytest.fixture
+def answers(monkeypatch) -> list[str]:
+    """Every question box is answered Yes; the questions asked are recorded."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def yes(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(yes))
+    return asked

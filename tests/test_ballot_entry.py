@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.facilitation import sessions as S
 from app.facilitation import votes as V
 from app.models import Ballot
-from app.views import dialogs
 from app.views.votes.entry import BallotEntryDialog
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: shown.append(text))
-    return shown
 
 
 def open_vote(store, method: str, titles: list[str], **kw) -> object:

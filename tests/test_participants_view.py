@@ -2,50 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from app import store
 from app.facilitation.participants import count_participants, participant_data
 from app.models import Attendance, Participant
-from app.views import dialogs, qt_i18n
+from app.views import qt_i18n
 from app.views.main_window import MainWindow
 from app.views.settings import AppSettings
-
-
-@pytest.fixture
-def qloop(qapp):
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, message: shown.append(message))
-    return shown
-
-
-@pytest.fixture
-def answers(monkeypatch) -> list[str]:
-    """Every question box is answered Yes; the questions asked are recorded."""
-    asked: list[str] = []
-
-    def yes(parent, title, text, *args, **kwargs):
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(yes))
-    return asked
 
 
 @pytest.fixture

@@ -7,15 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from app.facilitation.consent import list_purposes
-from app.views import dialogs
 from app.views.participants.purposes import AddPurposeDialog, PurposesDialog
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, message: shown.append(message))
-    return shown
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import threading
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTableView
 
@@ -20,15 +19,6 @@ from app.views.jobs import run_job
 from app.views.main_window import MainWindow
 from app.views.settings import AppSettings
 from app.views.votes.area import VotesArea
-
-
-@pytest.fixture
-def qloop(qapp):
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.close()  # joins the worker threads
-    asyncio.set_event_loop(None)
 
 
 @pytest.fixture

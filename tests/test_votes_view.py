@@ -13,29 +13,9 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from app.facilitation import votes
 from app.facilitation.voting import registry
 from app.facilitation.voting.base import TieBreaker
-from app.views import dialogs
 from app.views.votes.area import VotesArea
 from app.views.votes.create import CreateVoteDialog
 from app.views.votes.results import ResultView
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, message: shown.append(message))
-    return shown
-
-
-@pytest.fixture
-def answers(monkeypatch) -> list[str]:
-    asked: list[str] = []
-
-    def yes(parent, title, text, *args, **kwargs):
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(yes))
-    return asked
 
 
 @pytest.fixture
