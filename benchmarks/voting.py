@@ -171,6 +171,55 @@ def bench_data(base: Path | None) -> None:
         row(f"{method} {path.stem[:38]}", seconds, TARGET_PB_FILE, f"[{declared}] {note}")
 
 
+TARGET_SAVE_MS = 20.0  # milliseconds to record one ballot from the entry form
+
+
+def bench_save_ballot(count: int = 200) -> None:
+    """Record ballots one by one in a real workspace file, as the entry form does (each one
+    checked by the method and committed at once), and report the median time per ballot."""
+    import os
+    import statistics
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="atelier-bench-") as folder:
+        os.environ["ATELIER_HOME"] = str(Path(folder) / "home")
+        from app.facilitation import votes as V
+        from app.facilitation.demo import create_demo
+        from app.facilitation.sessions import process_overview
+
+        ws = create_demo(Path(folder) / "demo.atelier")
+        try:
+            with ws.session() as s:
+                session_id = process_overview(s)[0].sessions[1].id
+                for method, ballot in (
+                    ("approval", frozenset({0, 2})),
+                    ("schulze", (frozenset({2}), frozenset({0}), frozenset({1}))),
+                    ("majority_judgment", {0: 1, 1: 3, 2: 0}),
+                ):
+                    data = V.VoteData(
+                        question="Bench",
+                        method=method,
+                        options=[V.OptionData(t) for t in ("A", "B", "C")],
+                        eligibility="open",
+                    )
+                    vote_id = V.create_vote(s, session_id, data)
+                    V.open_vote(s, vote_id)
+                    times = []
+                    for _ in range(count):
+                        start = time.perf_counter()
+                        V.cast_ballot(s, vote_id, ballot)
+                        times.append(time.perf_counter() - start)
+                    median_ms = statistics.median(times) * 1000
+                    print(
+                        f"{'save one ballot, ' + method:<46} {median_ms:>8.1f} ms  "
+                        f"target < {TARGET_SAVE_MS:.0f} ms  "
+                        f"{'ok' if median_ms < TARGET_SAVE_MS else 'SLOW':<4} "
+                        f"median of {count}, max {max(times) * 1000:.1f} ms"
+                    )
+        finally:
+            ws.close(backup=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller random profiles")
@@ -183,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_ranked(10_000, 30)
         bench_mes(5_000, 100)
     bench_data(data_dir())
+    bench_save_ballot(50 if args.quick else 200)
     return 0
 
 
