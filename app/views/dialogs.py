@@ -30,6 +30,18 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     box.exec()
 
 
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Ask before something that cannot be undone; No is the default answer."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class PreferencesDialog(QDialog):
     """Language, default facilitator name, number of automatic backups."""
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -30,20 +29,9 @@ from app.store import Store
 from app.views import dialogs
 from app.views.areas.empty_state import EmptyState
 from app.views.checkin import CheckinDialog
+from app.views.dialogs import confirm
 from app.views.models.sessions import SessionTableModel
 from app.views.session_editor import ProcessDialog, SessionEditor
-
-
-def confirm(parent: QWidget, title: str, text: str) -> bool:
-    """Ask before something that cannot be undone (tests replace this)."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class ProcessesArea(QWidget):

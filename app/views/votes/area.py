@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -33,6 +32,7 @@ from app.facilitation import votes
 from app.i18n import N_, _
 from app.store import Store
 from app.views import dialogs
+from app.views.dialogs import confirm
 from app.views.models.base import Index, RowTableModel
 
 STATUS_LABELS = {
@@ -41,17 +41,6 @@ STATUS_LABELS = {
     "closed": N_("Closed, counted"),
     "published": N_("Published"),
 }
-
-
-def confirm(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class VoteTableModel(RowTableModel):
