@@ -51,6 +51,22 @@ def check_ranking(ballot, n: int) -> Ranking:
     A bare int stands for a group of one (``(2, 0, 1)`` is accepted as well as
     ``(frozenset({2}), frozenset({0}), frozenset({1}))``).
     """
+    if (
+        isinstance(ballot, (tuple, list))
+        and set(map(type, ballot)) <= {frozenset, set}
+        and all(ballot)  # no empty group
+    ):
+        # Fast path, in C: every option a true int among the options, none listed twice.
+        listed = frozenset().union(*ballot)
+        if (
+            len(listed) == sum(map(len, ballot))
+            and (not listed or (set(map(type, listed)) == {int} and min(listed) >= 0
+                                and max(listed) < n))
+        ):  # fmt: skip
+            if type(ballot) is tuple and set(map(type, ballot)) == {frozenset}:
+                return ballot
+            return tuple(map(frozenset, ballot))
+    # Slow path: find what is wrong and say it (or accept bare ints, empty groups…).
     if not isinstance(ballot, (tuple, list)):
         raise InvalidBallot(
             _("A ranking ballot must list groups of options from most to least preferred.")
