@@ -228,8 +228,14 @@ def sign_in(
     elif attendance.signed_out_at is not None:
         attendance.signed_out_at = None
     session.commit()
+    return _result(person, attendance, already=already, registered_now=registered_now)
+
+
+def _result(
+    person: Participant, attendance: Attendance, *, already: bool, registered_now: bool
+) -> SignInResult:
     return SignInResult(
-        session_id=session_id,
+        session_id=attendance.session_id,
         participant_id=person.id,
         name=person.full_name,
         signed_in_at=attendance.signed_in_at,
@@ -261,15 +267,7 @@ def sign_out(
             raise AtelierError(_("A person cannot leave before they arrived."))
         attendance.signed_out_at = at
         session.commit()
-    return SignInResult(
-        session_id=session_id,
-        participant_id=person.id,
-        name=person.full_name,
-        signed_in_at=attendance.signed_in_at,
-        signed_out_at=attendance.signed_out_at,
-        already=already,
-        registered_now=False,
-    )
+    return _result(person, attendance, already=already, registered_now=False)
 
 
 def undo_sign_in(

@@ -137,6 +137,14 @@ def import_dialog(area) -> None:
         area.refresh()
 
 
+def _clear(grid: QGridLayout) -> None:
+    """Remove every widget of a grid (a page rebuilt each time it is shown)."""
+    while grid.count():
+        item = grid.takeAt(0)
+        if item.widget():
+            item.widget().deleteLater()
+
+
 class ProblemModel(RowTableModel):
     COLUMNS = (N_("Line"), N_("Column"), N_("Value"), N_("Problem"))
 
@@ -292,10 +300,7 @@ class ColumnsPage(QWizardPage):
     def initializePage(self) -> None:
         wizard: ImportWizard = self.wizard()
         preview = wizard.preview
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        _clear(self.grid)
         self.combos.clear()
         self.summary.setText(
             _("{name}: {kind}, {encoding}, {n} rows.").format(
@@ -367,10 +372,7 @@ class ValuesPage(QWizardPage):
 
     def initializePage(self) -> None:
         wizard: ImportWizard = self.wizard()
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        _clear(self.grid)
         self.combos.clear()
         row = 0
         for target, counts in wizard.report.unknown_values.items():
