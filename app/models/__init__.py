@@ -2,6 +2,36 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import Base, Entity, utcnow
+from app.models.committee import (
+    ACTION_STATUSES,
+    INDICATOR_DIRECTIONS,
+    INDICATOR_SOURCES,
+    MEMBER_ROLES,
+    Action,
+    ActionChange,
+    Committee,
+    CommitteeMember,
+    Indicator,
+    Measurement,
+)
+from app.models.jury import (
+    JURY_COLLEGES,
+    JURY_STATUSES,
+    PANEL_ALGORITHMS,
+    PANEL_STATUSES,
+    SEAT_KINDS,
+    SEAT_STATUSES,
+    EvaluationJury,
+    JuryCandidate,
+    JuryCriterion,
+    JuryMember,
+    JuryRecusal,
+    JuryScore,
+    Panel,
+    PanelPoolMember,
+    PanelQuota,
+    PanelSeat,
+)
 from app.models.meta import WorkspaceMeta
 from app.models.organisation import Organisation
 from app.models.participant import (
@@ -39,20 +69,32 @@ from app.models.vote import (
 
 #: The Alembic revision this code writes. A test checks it is the migrations' head; the store
 #: compares a workspace against it without loading Alembic, to keep start-up fast.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 __all__ = [
+    "ACTION_STATUSES",
     "BALLOT_STATUSES",
     "CONSENT_METHODS",
     "CONSENT_PURPOSES",
     "DECISION_STATUSES",
     "ELIGIBILITY",
     "ENTRY_MODES",
+    "INDICATOR_DIRECTIONS",
+    "INDICATOR_SOURCES",
+    "JURY_COLLEGES",
+    "JURY_STATUSES",
+    "MEMBER_ROLES",
     "MINUTES_STATUSES",
+    "PANEL_ALGORITHMS",
+    "PANEL_STATUSES",
     "PHASES",
     "SCHEMA_HEAD",
+    "SEAT_KINDS",
+    "SEAT_STATUSES",
     "STAKEHOLDER_TYPES",
     "VOTE_STATUSES",
+    "Action",
+    "ActionChange",
     "AgendaItem",
     "Attendance",
     "AttributeCategory",
@@ -60,11 +102,25 @@ __all__ = [
     "AuditEvent",
     "Ballot",
     "Base",
+    "Committee",
+    "CommitteeMember",
     "ConsentPurpose",
     "ConsentRecord",
     "Decision",
     "Entity",
+    "EvaluationJury",
+    "Indicator",
+    "JuryCandidate",
+    "JuryCriterion",
+    "JuryMember",
+    "JuryRecusal",
+    "JuryScore",
+    "Measurement",
     "Organisation",
+    "Panel",
+    "PanelPoolMember",
+    "PanelQuota",
+    "PanelSeat",
     "Participant",
     "ParticipantAttribute",
     "Process",

@@ -64,6 +64,10 @@ class Session(Entity):
     title: Mapped[str] = mapped_column(String(300))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set when the session is a meeting of a follow-up committee.
+    committee_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("committee.id", ondelete="SET NULL"), index=True
+    )
     place: Mapped[str | None] = mapped_column(String(300))
     agenda: Mapped[str | None] = mapped_column(Text)
     facilitators: Mapped[str | None] = mapped_column(String(300))
@@ -133,5 +137,8 @@ class Decision(Entity):
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="proposed")
+    #: When and by whom it was decided (the decisions log of a committee).
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(300))
 
     session: Mapped[Session] = relationship(back_populates="decisions")
