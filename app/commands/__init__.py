@@ -24,6 +24,17 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         N_("votes: create, open, cast ballots, close, tally, publish"),
         ("app.commands.votes",),
     ),
+    "jury": (
+        N_(
+            "juries: citizen juries drawn by lot (quotas, draw, verify, replace) and "
+            "evaluation juries (members, criteria, scores)"
+        ),
+        ("app.commands.panels", "app.commands.juries"),
+    ),
+    "committee": (
+        N_("follow-up committees: members, actions, decisions, indicators"),
+        ("app.commands.committees",),
+    ),
     "sessions": (
         N_("workshop sessions: create, agenda, sign-in, minutes"),
         ("app.commands.sessions",),
