@@ -19,7 +19,9 @@ and recusal go into the hash-chained audit log.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import math
 import uuid
 from dataclasses import dataclass, field, replace
@@ -757,12 +759,12 @@ def set_scores(session: Session, jury_id: uuid.UUID, lines: list[ScoreLine]) -> 
                 raise JuryError(_("The same score is given twice."))
             values[key] = value
         except JuryError as exc:
-            problems.append(_("line {n}: {problem}").format(n=where, problem=exc))
+            problems.append(_("line {n}: {problem}").format(n=where, problem=str(exc).rstrip(".")))
     if problems:
         shown = problems[:10]
         if len(problems) > 10:
             shown.append(_("… and {n} more").format(n=len(problems) - 10))
-        raise JuryError(_("Nothing was recorded. {problems}").format(problems="; ".join(shown)))
+        raise JuryError(_("Nothing was recorded. {problems}.").format(problems="; ".join(shown)))
     for (member_id, candidate_id, criterion_id), value in values.items():
         row = session.get(JuryScore, (member_id, candidate_id, criterion_id))
         if row is None:
@@ -1237,3 +1239,65 @@ def record_decision(session: Session, jury_id: uuid.UUID, decision: str) -> Deci
     )
     session.commit()
     return DecisionRecord(jury.id, decision, jury.decided_at, found.scores_hash, event.seq)
+
+
+# --------------------------------------------------------------------------- files
+
+#: Accepted headers of a score file (English and French), folded.
+SCORE_COLUMNS = {
+    "member": ("member", "membre"),
+    "candidate": ("candidate", "candidat", "candidature", "projet"),
+    "criterion": ("criterion", "critere"),
+    "score": ("score", "note"),
+}
+
+
+def score_lines_from_csv(text: str) -> list[ScoreLine]:
+    """Read a score file: a header line with member, candidate, criterion, score (or membre,
+    candidat, critère, note), separated by ``,`` or ``;``."""
+    text = text.lstrip("\ufeff")
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        raise JuryError(_("The score file is empty."))
+    header = [fold(h).strip() for h in rows[0]]
+    where: dict[str, int] = {}
+    for key, names in SCORE_COLUMNS.items():
+        found = [i for i, h in enumerate(header) if h in names]
+        if not found:
+            raise JuryError(
+                _("The score file needs the columns member, candidate, criterion and score.")
+            )
+        where[key] = found[0]
+    lines = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = [row[where[k]].strip() if where[k] < len(row) else "" for k in SCORE_COLUMNS]
+        lines.append(ScoreLine(*cells, line=number))
+    return lines
+
+
+def results_table(found: JuryResults) -> tuple[list[str], list[list[object]]]:
+    """The ranking as a table (header, rows) for a CSV file: rank, candidate, score, spread,
+    members counted, then each member's weighted total (empty: recused or incomplete)."""
+    header = [_("Rank"), _("Candidate"), _("Weighted score"), _("Spread"), _("Members counted")]
+    header += [m.name for m in found.members]
+    rows = []
+    for r in found.ranking:
+        row: list[object] = [
+            "" if r.rank is None else (f"{r.rank}=" if r.tied else r.rank),
+            r.name,
+            "" if r.score is None else round(r.score, 3),
+            "" if r.spread is None else round(r.spread, 3),
+            r.counted,
+        ]
+        for m in found.members:
+            total = r.totals.get(m.id)
+            if m.id in r.recused:
+                row.append(_("recused"))
+            else:
+                row.append("" if total is None else round(total, 3))
+        rows.append(row)
+    return header, rows
