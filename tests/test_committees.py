@@ -1,0 +1,472 @@
+"""Follow-up committees: members, meetings, decisions log, action plan, indicators, review."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from app.errors import AtelierError
+from app.facilitation import actions as A
+from app.facilitation import committees as C
+from app.facilitation import sessions as S
+from app.facilitation import signin
+from app.models import (
+    Action,
+    ActionChange,
+    Panel,
+    PanelSeat,
+    Participant,
+)
+
+TODAY = date(2027, 6, 15)
+NOON = datetime(2027, 6, 15, 12, 0, tzinfo=UTC)
+
+
+@dataclass
+class Made:
+    ws: object
+    process_id: uuid.UUID
+    committee_id: uuid.UUID
+    people: list[uuid.UUID]
+
+
+def _people(s, names: list[tuple[str, str, str]]) -> list[uuid.UUID]:
+    rows = [Participant(first_name=f, last_name=n, stakeholder_type=k) for f, n, k in names]
+    s.add_all(rows)
+    s.commit()
+    return [p.id for p in rows]
+
+
+@pytest.fixture
+def made(workspace) -> Made:
+    with workspace.session() as s:
+        process = S.create_process(s, S.ProcessData(title="Plan vélo"))
+        committee = C.create_committee(
+            s, C.CommitteeData(process_id=process.id, title="Comité de suivi vélo", max_members=3)
+        )
+        people = _people(
+            s,
+            [
+                ("Léa", "Martin", "resident"),
+                ("Omar", "Benali", "association"),
+                ("Anne", "Durand", "elected"),
+                ("Paul", "Roux", "staff"),
+                ("Inès", "Petit", "resident"),
+            ],
+        )
+    return Made(workspace, process.id, committee.id, people)
+
+
+def member(s, made: Made, index: int, role: str = "member") -> C.MemberInfo:
+    return C.add_member(
+        s, made.committee_id, C.MemberData(participant_id=made.people[index], role=role),
+        today=TODAY,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- committees
+
+
+def test_create_list_and_find_a_committee(made: Made) -> None:
+    with made.ws.session() as s:
+        info = C.committee_info(s, made.committee_id)
+        assert info.title == "Comité de suivi vélo" and info.process_title == "Plan vélo"
+        assert info.max_members == 3 and info.full_members == 0 and info.meetings == 0
+        assert [c.id for c in C.list_committees(s, made.process_id)] == [made.committee_id]
+        assert C.find_committee(s, "comite de SUIVI") == made.committee_id
+        with pytest.raises(AtelierError, match="No committee matches"):
+            C.find_committee(s, "jury")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (C.CommitteeData(title="Comité"), "follows a process"),
+        (C.CommitteeData(title="  "), "needs a title"),
+        (C.CommitteeData(title="Comité", max_members=0), "at least 1"),
+    ],
+)
+def test_committee_refused(made: Made, data: C.CommitteeData, message: str) -> None:
+    if data.process_id is None and "process" not in message:
+        data.process_id = made.process_id
+    with made.ws.session() as s:
+        with pytest.raises(C.CommitteeError, match=message):
+            C.create_committee(s, data)
+        assert len(C.list_committees(s)) == 1
+
+
+# --------------------------------------------------------------------------- members
+
+
+def test_members_from_participants_organisations_and_names(made: Made) -> None:
+    with made.ws.session() as s:
+        chair = member(s, made, 0, "chair")
+        assert chair.name == "Léa Martin" and chair.is_full
+        free = C.add_member(
+            s, made.committee_id, C.MemberData(name=" Mme  Fabre ", role="observer")
+        )
+        assert free.name == "Mme Fabre"
+        with pytest.raises(C.CommitteeError, match="already a member"):
+            member(s, made, 0)
+        with pytest.raises(C.CommitteeError, match="Unknown committee role “boss”"):
+            C.add_member(s, made.committee_id, C.MemberData(name="X", role="boss"))
+        with pytest.raises(C.CommitteeError, match="at least a name"):
+            C.add_member(s, made.committee_id, C.MemberData(role="member"))
+        with pytest.raises(C.CommitteeError, match="cannot leave before joining"):
+            C.add_member(
+                s, made.committee_id,
+                C.MemberData(name="Y", joined_on=date(2027, 3, 1), left_on=date(2027, 2, 1)),
+            )  # fmt: skip
+        names = [(m.name, m.role) for m in C.list_members(s, made.committee_id)]
+        assert names == [("Léa Martin", "chair"), ("Mme Fabre", "observer")]
+
+
+def test_full_members_are_capped_observers_are_not(made: Made) -> None:
+    with made.ws.session() as s:
+        member(s, made, 0, "chair")
+        member(s, made, 1, "secretary")
+        member(s, made, 2)
+        with pytest.raises(C.CommitteeError, match="limited to 3 full members and has 3"):
+            member(s, made, 3)
+        for n in range(10):
+            C.add_member(s, made.committee_id, C.MemberData(name=f"Commune {n}", role="observer"))
+        info = C.committee_info(s, made.committee_id, today=TODAY)
+        assert (info.full_members, info.observers) == (3, 10)
+        # someone who left frees a seat
+        leaving = next(m for m in C.list_members(s, made.committee_id) if m.role == "member")
+        assert C.member_data(s, leaving.id) == leaving.data()
+        data = leaving.data()
+        data.left_on = date(2027, 5, 31)
+        C.update_member(s, leaving.id, data, today=TODAY)
+        assert member(s, made, 3).name == "Paul Roux"
+        # an observer cannot be promoted while the committee is full
+        observer = C.list_members(s, made.committee_id)[-1]
+        promoted = observer.data()
+        promoted.role = "member"
+        with pytest.raises(C.CommitteeError, match="limited to 3"):
+            C.update_member(s, observer.id, promoted, today=TODAY)
+        with pytest.raises(C.CommitteeError, match="already has 3 full members"):
+            C.update_committee(
+                s, made.committee_id,
+                C.CommitteeData(made.process_id, "Comité", max_members=2), today=TODAY,
+            )  # fmt: skip
+
+
+def _panel(s, made: Made) -> uuid.UUID:
+    panel = Panel(process_id=made.process_id, title="Jury citoyen vélo", size=3, status="drawn")
+    s.add(panel)
+    s.flush()
+    seats = [
+        PanelSeat(panel_id=panel.id, participant_id=made.people[0], pool_position=0, position=0),
+        PanelSeat(panel_id=panel.id, participant_id=made.people[1], pool_position=1, position=1),
+        # declined, replaced by an alternate now sitting
+        PanelSeat(
+            panel_id=panel.id, participant_id=made.people[2], pool_position=2, position=2,
+            status="declined",
+        ),
+        PanelSeat(
+            panel_id=panel.id, participant_id=made.people[3], pool_position=3, position=3,
+            kind="alternate", status="used",
+        ),
+        PanelSeat(panel_id=panel.id, participant_id=made.people[3], pool_position=3, position=4),
+        # still waiting in the reserve list
+        PanelSeat(
+            panel_id=panel.id, participant_id=made.people[4], pool_position=4, position=5,
+            kind="alternate",
+        ),
+    ]  # fmt: skip
+    s.add_all(seats)
+    s.commit()
+    return panel.id
+
+
+def test_a_citizen_jury_joins_in_one_step(made: Made) -> None:
+    with made.ws.session() as s:
+        panel_id = _panel(s, made)
+        member(s, made, 0, "chair")
+        added = C.add_panel_members(
+            s, made.committee_id, panel_id, joined_on=date(2027, 1, 10), today=TODAY
+        )
+        assert [m.name for m in added] == ["Omar Benali", "Paul Roux"]
+        assert all(m.role == "member" and m.joined_on == date(2027, 1, 10) for m in added)
+        assert len(C.list_members(s, made.committee_id)) == 3
+
+
+def test_a_jury_too_large_for_the_committee_adds_nobody(made: Made) -> None:
+    with made.ws.session() as s:
+        panel_id = _panel(s, made)
+        member(s, made, 2)
+        member(s, made, 4)
+        with pytest.raises(C.CommitteeError, match="limited to 3 full members and has 2"):
+            C.add_panel_members(s, made.committee_id, panel_id, today=TODAY)
+        assert len(C.list_members(s, made.committee_id)) == 2
+        added = C.add_panel_members(s, made.committee_id, panel_id, role="observer", today=TODAY)
+        assert {m.role for m in added} == {"observer"} and len(added) == 3
+
+
+def test_removing_a_member_keeps_their_actions_by_name(made: Made) -> None:
+    with made.ws.session() as s:
+        lea = member(s, made, 0)
+        action = A.create_action(
+            s, made.committee_id,
+            A.ActionData(title="Stationnement vélo gare", owner_member_id=lea.id),
+            today=TODAY,
+        )  # fmt: skip
+        assert action.data.owner_name == "Léa Martin"
+        removed = C.remove_member(s, lea.id)
+        assert removed.name == "Léa Martin"
+        s.expire_all()
+        row = s.get(Action, action.id)
+        assert row.owner_member_id is None and row.owner_name == "Léa Martin"
+        assert [r.title for r in A.list_actions(s, made.committee_id, owner="lea martin")] == [
+            "Stationnement vélo gare"
+        ]
+        assert C.list_members(s, made.committee_id) == []
+        # undo: the member comes back
+        back = C.add_member(s, made.committee_id, removed.data(), today=TODAY)
+        assert back.name == "Léa Martin"
+
+
+def test_renaming_a_member_renames_their_actions(made: Made) -> None:
+    with made.ws.session() as s:
+        free = C.add_member(s, made.committee_id, C.MemberData(name="Ville"))
+        A.create_action(
+            s, made.committee_id, A.ActionData(title="Arceaux", owner_member_id=free.id),
+            today=TODAY,
+        )  # fmt: skip
+        data = free.data()
+        data.name = "Ville de Lyon"
+        C.update_member(s, free.id, data)
+        assert A.list_actions(s, made.committee_id)[0].owner_name == "Ville de Lyon"
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def test_meetings_are_sessions_and_decisions_are_logged(made: Made) -> None:
+    with made.ws.session() as s:
+        first = C.create_meeting(s, made.committee_id, "Comité n°1", NOON - timedelta(days=30))
+        second = C.create_meeting(
+            s, made.committee_id, "Comité n°2", NOON + timedelta(days=14),
+            ends_at=NOON + timedelta(days=14, hours=2), place="Mairie",
+        )  # fmt: skip
+        assert first.process_id == made.process_id
+        # the session features work on meetings
+        S.add_agenda_item(s, first.id, "Revue du plan d'action", 30)
+        signin.sign_in(s, first.id, made.people[0], at=NOON - timedelta(days=30))
+        S.set_minutes(s, first.id, "Relevé")
+        S.circulate_minutes(s, first.id)
+        S.validate_minutes(s, first.id, "Le comité")
+        meetings = C.list_meetings(s, made.committee_id)
+        assert [(m.title, m.attendance, m.minutes_status) for m in meetings] == [
+            ("Comité n°1", 1, "validated"),
+            ("Comité n°2", 0, "draft"),
+        ]
+        assert C.next_meeting(s, made.committee_id, now=NOON).id == second.id
+        assert C.next_meeting(s, made.committee_id, now=NOON + timedelta(days=30)) is None
+        logged = C.record_decision(
+            s, first.id, "Créer 200 arceaux", decided_by="Le comité, à l'unanimité"
+        )
+        assert logged.decided_on == (NOON - timedelta(days=30)).astimezone().date()
+        assert logged.status == "adopted" and logged.meeting_title == "Comité n°1"
+        C.record_decision(
+            s, second.id, "Reporter la piste", status="postponed", decided_on=date(2027, 7, 1)
+        )
+        assert [d.text for d in C.decisions_log(s, made.committee_id)] == [
+            "Créer 200 arceaux",
+            "Reporter la piste",
+        ]
+        assert [d.text for d in C.decisions_log(s, made.committee_id, start=date(2027, 6, 20))] == [
+            "Reporter la piste"
+        ]
+        # an ordinary session is not a meeting
+        plain = S.create_session(
+            s, S.SessionData(process_id=made.process_id, title="Atelier", starts_at=NOON)
+        )
+        with pytest.raises(C.CommitteeError, match="not a meeting of a committee"):
+            C.record_decision(s, plain.id, "X")
+        assert C.committee_info(s, made.committee_id).meetings == 2
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (A.ActionData(title=""), "needs a title"),
+        (A.ActionData(title="A", due_on=date(2027, 6, 1)), r"due date 2027-06-01 is before"),
+        (A.ActionData(title="A", progress=120), "between 0 and 100"),
+        (A.ActionData(title="A", progress=-1), "between 0 and 100"),
+        (A.ActionData(title="A", progress="beaucoup"), "whole number"),
+        (A.ActionData(title="A", status="finished"), "Unknown action status “finished”"),
+        (A.ActionData(title="A", owner_member_id=uuid.uuid4()), "must be a member"),
+    ],
+)
+def test_action_refused(made: Made, data: A.ActionData, message: str) -> None:
+    with made.ws.session() as s:
+        with pytest.raises(C.CommitteeError, match=message):
+            A.create_action(s, made.committee_id, data, today=TODAY)
+        assert A.list_actions(s, made.committee_id) == []
+
+
+def test_every_change_is_in_the_history_and_can_be_undone(made: Made) -> None:
+    with made.ws.session() as s:
+        lea = member(s, made, 0)
+        omar = member(s, made, 1)
+        info = A.create_action(
+            s, made.committee_id,
+            A.ActionData(title="Arceaux", owner_member_id=lea.id, due_on=date(2027, 9, 1)),
+            author="Claire", today=TODAY,
+        )  # fmt: skip
+        when = datetime(2027, 6, 20, 18, 0, tzinfo=UTC)
+        result = A.update_action(
+            s, info.id, {"status": "in_progress", "progress": 40, "owner_member_id": omar.id},
+            author="Claire", at=when, today=TODAY,
+        )  # fmt: skip
+        assert {c.field: (c.old, c.new) for c in result.changes} == {
+            "status": ("planned", "in_progress"),
+            "progress": (0, 40),
+            "owner_member_id": (lea.id, omar.id),
+            "owner_name": ("Léa Martin", "Omar Benali"),
+        }
+        assert result.action.data.owner_name == "Omar Benali"
+        history = A.action_history(s, info.id)
+        assert [(h.field, h.old, h.new, h.author) for h in history] == [
+            ("created", None, "Arceaux", "Claire"),
+            ("owner", "Léa Martin", "Omar Benali", "Claire"),
+            ("progress", "0", "40", "Claire"),
+            ("status", "planned", "in_progress", "Claire"),
+        ]
+        assert history[1].at == when
+        # nothing changes: nothing recorded
+        assert A.update_action(s, info.id, {"progress": 40}).changes == ()
+        # bad input changes nothing
+        for bad, message in (
+            ({"progress": 101}, "between 0 and 100"),
+            ({"due_on": date(2027, 1, 1)}, "before the action was created"),
+            ({"colour": "red"}, "no field “colour”"),
+        ):
+            with pytest.raises(C.CommitteeError, match=message):
+                A.update_action(s, info.id, bad)
+        assert len(A.action_history(s, info.id)) == 4
+        # undo is another update, recorded as such
+        undone = A.update_action(s, info.id, result.undo, author="Claire (undo)", today=TODAY)
+        assert undone.action.data.status == "planned" and undone.action.data.progress == 0
+        assert undone.action.data.owner_member_id == lea.id
+        assert undone.action.data.owner_name == "Léa Martin"
+        assert len(A.action_history(s, info.id)) == 7
+
+
+def test_done_sets_progress_to_100(made: Made) -> None:
+    with made.ws.session() as s:
+        info = A.create_action(s, made.committee_id, A.ActionData(title="A"), today=TODAY)
+        done = A.update_action(s, info.id, {"status": "done"}, today=TODAY)
+        assert done.action.data.progress == 100
+        assert {c.field for c in done.changes} == {"status", "progress"}
+
+
+def test_overdue_rule() -> None:
+    today = date(2027, 6, 15)
+    assert A.is_overdue(date(2027, 6, 14), "planned", today)
+    assert A.is_overdue(date(2027, 6, 14), "blocked", today)
+    assert A.is_overdue(date(2027, 6, 14), "in_progress", today)
+    assert not A.is_overdue(date(2027, 6, 15), "planned", today)
+    assert not A.is_overdue(date(2027, 6, 14), "done", today)
+    assert not A.is_overdue(date(2027, 6, 14), "dropped", today)
+    assert not A.is_overdue(None, "planned", today)
+
+
+def _plan(s, made: Made) -> dict[str, uuid.UUID]:
+    lea = member(s, made, 0)
+    ids = {}
+    for title, owner, due, status in (
+        ("Arceaux gare", lea.id, date(2027, 7, 1), "planned"),
+        ("Piste rue Victor-Hugo", None, date(2027, 6, 1), "in_progress"),
+        ("Atelier réparation", lea.id, date(2027, 6, 10), "done"),
+        ("Carte des itinéraires", None, None, "planned"),
+        ("Comptages", None, date(2027, 9, 30), "blocked"),
+    ):
+        data = A.ActionData(
+            title=title, owner_member_id=owner, owner_name=None if owner else "Métropole",
+            due_on=due, created_on=date(2027, 1, 1),
+        )  # fmt: skip
+        info = A.create_action(s, made.committee_id, data, today=TODAY)
+        if status != "planned":
+            A.update_action(s, info.id, {"status": status}, today=TODAY)
+        ids[title] = info.id
+    return ids
+
+
+def test_filters(made: Made) -> None:
+    with made.ws.session() as s:
+        ids = _plan(s, made)
+        lea = C.list_members(s, made.committee_id)[0].id
+
+        def titles(**kw):
+            return [r.title for r in A.list_actions(s, made.committee_id, today=TODAY, **kw)]
+
+        assert titles() == [
+            "Piste rue Victor-Hugo",
+            "Atelier réparation",
+            "Arceaux gare",
+            "Comptages",
+            "Carte des itinéraires",
+        ]
+        assert titles(owner=lea) == ["Atelier réparation", "Arceaux gare"]
+        assert titles(owner="METROPOLE") == [
+            "Piste rue Victor-Hugo", "Comptages", "Carte des itinéraires",
+        ]  # fmt: skip
+        assert titles(status="planned") == ["Arceaux gare", "Carte des itinéraires"]
+        assert titles(status=("done", "blocked")) == ["Atelier réparation", "Comptages"]
+        assert titles(due_from=date(2027, 6, 10), due_to=date(2027, 7, 1)) == [
+            "Atelier réparation",
+            "Arceaux gare",
+        ]
+        assert titles(overdue_only=True) == ["Piste rue Victor-Hugo"]
+        rows = A.list_actions(s, made.committee_id, today=TODAY)
+        assert [r.overdue for r in rows] == [True, False, False, False, False]
+        with pytest.raises(C.CommitteeError, match="Unknown action status"):
+            titles(status="late")
+        assert A.action_owners(s, made.committee_id) == ["Léa Martin", "Métropole"]
+        assert ids
+
+
+def test_a_meeting_reviews_open_actions(made: Made) -> None:
+    with made.ws.session() as s:
+        ids = _plan(s, made)
+        meeting = C.create_meeting(s, made.committee_id, "Comité n°3", NOON)
+        open_ = A.open_actions_for_review(s, made.committee_id, today=TODAY)
+        assert [r.title for r in open_] == [
+            "Piste rue Victor-Hugo",  # overdue first
+            "Arceaux gare",
+            "Comptages",
+            "Carte des itinéraires",
+        ]
+        A.record_review(
+            s, meeting.id, ids["Piste rue Victor-Hugo"], {"progress": 80, "notes": "Travaux"},
+            author="Le comité",
+        )  # fmt: skip
+        A.record_review(s, meeting.id, ids["Arceaux gare"], {}, author="Le comité")
+        assert A.reviewed_in(s, meeting.id) == {ids["Piste rue Victor-Hugo"], ids["Arceaux gare"]}
+        history = A.action_history(s, ids["Arceaux gare"])
+        assert (history[-1].field, history[-1].new, history[-1].meeting_id) == (
+            "reviewed", "Comité n°3", meeting.id,
+        )  # fmt: skip
+        changes = [
+            (h.field, h.new, h.meeting_id)
+            for h in A.action_history(s, ids["Piste rue Victor-Hugo"])
+            if h.meeting_id
+        ]
+        assert sorted(changes) == [
+            ("notes", "Travaux", meeting.id),
+            ("progress", "80", meeting.id),
+        ]
+        other = C.create_committee(s, C.CommitteeData(made.process_id, "Autre comité"))
+        elsewhere = C.create_meeting(s, other.id, "Autre réunion", NOON)
+        with pytest.raises(C.CommitteeError, match="another committee"):
+            A.record_review(s, elsewhere.id, ids["Comptages"], {"progress": 5})
+        assert s.query(ActionChange).filter_by(session_id=elsewhere.id).count() == 0
