@@ -10,15 +10,21 @@ import pytest
 
 from app.errors import AtelierError
 from app.facilitation import actions as A
+from app.facilitation import committee_review as R
 from app.facilitation import committees as C
+from app.facilitation import indicators as I
 from app.facilitation import sessions as S
 from app.facilitation import signin
 from app.models import (
     Action,
     ActionChange,
+    AttributeCategory,
+    AttributeValue,
+    Measurement,
     Panel,
     PanelSeat,
     Participant,
+    ParticipantAttribute,
 )
 
 TODAY = date(2027, 6, 15)
@@ -470,3 +476,264 @@ def test_a_meeting_reviews_open_actions(made: Made) -> None:
         with pytest.raises(C.CommitteeError, match="another committee"):
             A.record_review(s, elsewhere.id, ids["Comptages"], {"progress": 5})
         assert s.query(ActionChange).filter_by(session_id=elsewhere.id).count() == 0
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@pytest.mark.parametrize(
+    ("direction", "target", "value", "status"),
+    [
+        ("higher", 10, 12, "on_track"),
+        ("higher", 10, 10, "on_track"),
+        ("higher", 10, 9.5, "off_track"),
+        ("lower", 10, 8, "on_track"),
+        ("lower", 10, 10, "on_track"),
+        ("lower", 10, 11, "off_track"),
+        ("lower", 10, None, "no_data"),
+        ("higher", None, 3, "no_target"),
+    ],
+)
+def test_indicator_status(direction, target, value, status) -> None:
+    assert I.indicator_status(direction, target, value) == status
+
+
+def test_indicators_and_measurements(made: Made) -> None:
+    with made.ws.session() as s:
+        bikes = I.create_indicator(
+            s, made.committee_id,
+            I.IndicatorData(name="Arceaux posés", unit="arceaux", baseline=0, target=200),
+        )  # fmt: skip
+        noise = I.create_indicator(
+            s, made.committee_id,
+            I.IndicatorData(name="Bruit", unit="dB", direction="lower", baseline="68,5", target=65),
+        )  # fmt: skip
+        assert noise.baseline == 68.5 and noise.status == "no_data" and noise.position == 1
+        I.add_measurement(s, bikes.id, date(2027, 3, 1), 40, source="Services techniques")
+        I.add_measurement(s, bikes.id, date(2027, 6, 1), "210")
+        I.add_measurement(s, bikes.id, date(2027, 1, 1), 10)  # typed late, older
+        I.add_measurement(s, noise.id, date(2027, 6, 1), 66.2, note="Boulevard")
+        listed = {i.name: i for i in I.list_indicators(s, made.committee_id)}
+        assert (listed["Arceaux posés"].latest_value, listed["Arceaux posés"].status) == (
+            210, "on_track",
+        )  # fmt: skip
+        assert listed["Arceaux posés"].measurements == 3
+        assert listed["Bruit"].status == "off_track"
+        assert [m.value for m in I.measurements(s, bikes.id)] == [10, 40, 210]
+        assert I.measurements(s, bikes.id)[1].source == "Services techniques"
+        for when, value, message in (
+            (None, 3, "needs a date"),
+            (date(2027, 6, 2), "beaucoup", "“beaucoup” is not a number"),
+            (date(2027, 6, 2), float("nan"), "is not a number"),
+        ):
+            with pytest.raises(C.CommitteeError, match=message):
+                I.add_measurement(s, bikes.id, when, value)
+        assert len(I.measurements(s, bikes.id)) == 3
+        assert I.find_indicator(s, made.committee_id, "arceaux") == bikes.id
+        data = listed["Bruit"].data()
+        data.target = 67
+        assert I.update_indicator(s, noise.id, data).status == "on_track"
+        I.delete_indicator(s, noise.id)
+        assert s.query(Measurement).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (I.IndicatorData(name=""), "needs a name"),
+        (I.IndicatorData(name="X", direction="up"), "Unknown direction “up”"),
+        (I.IndicatorData(name="X", target="haut"), "not a number"),
+        (I.IndicatorData(name="X", source="survey"), "Unknown indicator source"),
+        (I.IndicatorData(name="X", source="stakeholders"), "Choose the stakeholder type"),
+        (I.IndicatorData(name="X", source="diversity"), "Choose the attribute category"),
+        (I.IndicatorData(name="X", source="diversity", params={"category": "zz"}), "“zz”"),
+        (I.IndicatorData(name="X", source="attendance", params={"scope": "city"}), "scope"),
+    ],
+)
+def test_indicator_refused(made: Made, data, message) -> None:
+    with made.ws.session() as s:
+        with pytest.raises(C.CommitteeError, match=message):
+            I.create_indicator(s, made.committee_id, data)
+        assert I.list_indicators(s, made.committee_id) == []
+
+
+def _gender(s, made: Made) -> None:
+    """Women are 50 % of the population, men 50 %; Léa, Anne, Inès are women."""
+    category = AttributeCategory(key="gender", label="Genre")
+    s.add(category)
+    s.flush()
+    women = AttributeValue(category_id=category.id, value="F", population_share=0.5)
+    men = AttributeValue(category_id=category.id, value="H", population_share=0.5, position=1)
+    s.add_all([women, men])
+    s.flush()
+    for index, value in ((0, women), (1, men), (2, women), (3, men), (4, women)):
+        s.add(
+            ParticipantAttribute(
+                participant_id=made.people[index], category_id=category.id, value_id=value.id
+            )
+        )
+    s.commit()
+
+
+def test_computed_indicators(made: Made) -> None:
+    with made.ws.session() as s:
+        _gender(s, made)
+        one = C.create_meeting(s, made.committee_id, "Comité n°1", NOON - timedelta(days=60))
+        two = C.create_meeting(s, made.committee_id, "Comité n°2", NOON - timedelta(days=10))
+        C.create_meeting(s, made.committee_id, "Comité n°3", NOON + timedelta(days=30))  # future
+        workshop = S.create_session(
+            s,
+            S.SessionData(
+                process_id=made.process_id,
+                title="Atelier public",
+                starts_at=NOON - timedelta(days=5),
+            ),
+        )
+        for sid, people in ((one.id, [0, 1, 2, 3]), (two.id, [0, 2]), (workshop.id, [0, 1, 4])):
+            for index in people:
+                signin.sign_in(s, sid, made.people[index], at=NOON - timedelta(days=70))
+        attendance = I.create_indicator(
+            s, made.committee_id, I.IndicatorData(name="Présence", source="attendance", target=4)
+        )
+        with pytest.raises(C.CommitteeError, match="refresh it instead"):
+            I.add_measurement(s, attendance.id, TODAY, 3)
+        done = I.refresh_computed_indicator(s, attendance.id, today=TODAY)
+        assert done.written == 2 and done.indicator.status == "off_track"
+        points = I.measurements(s, attendance.id)
+        assert [(p.value, p.source) for p in points] == [(4, "Comité n°1"), (2, "Comité n°2")]
+        assert points[0].measured_on == (NOON - timedelta(days=60)).astimezone().date()
+        # refreshing again rewrites, never doubles
+        again = I.refresh_computed_indicator(s, attendance.id, today=TODAY)
+        assert (again.written, again.removed) == (2, 2)
+
+        whole = I.create_indicator(
+            s, made.committee_id,
+            I.IndicatorData(name="Présence démarche", source="attendance",
+                            params={"scope": "process"}),
+        )  # fmt: skip
+        I.refresh_computed_indicator(s, whole.id, today=TODAY)
+        assert [p.value for p in I.measurements(s, whole.id)] == [4, 2, 3]
+
+        residents = I.create_indicator(
+            s, made.committee_id,
+            I.IndicatorData(name="Habitants", source="stakeholders",
+                            params={"stakeholder_type": "resident"}),
+        )  # fmt: skip
+        I.refresh_computed_indicator(s, residents.id, today=TODAY)
+        # residents: Léa (0) and Inès (4)
+        assert [p.value for p in I.measurements(s, residents.id)] == [1, 1, 2]
+
+        diversity = I.create_indicator(
+            s, made.committee_id,
+            I.IndicatorData(name="Diversité", source="diversity", params={"category": "gender"},
+                            target=80),
+        )  # fmt: skip
+        I.refresh_computed_indicator(s, diversity.id, today=TODAY)
+        # 2 F 2 H → D = 0 → 100; 2 F 0 H → D = 0.5 → 50; 2 F 1 H → D = 1/6 → 83.3
+        assert [p.value for p in I.measurements(s, diversity.id)] == [100, 50, 83.3]
+        assert I.indicator_info(s, diversity.id).status == "on_track"
+        assert len(I.refresh_committee_indicators(s, made.committee_id, today=TODAY)) == 4
+
+
+def test_dissimilarity_formula() -> None:
+    from collections import Counter
+
+    assert I.dissimilarity(Counter({"a": 5, "b": 5}), {"a": 0.5, "b": 0.5}) == 0
+    assert I.dissimilarity(Counter({"a": 10}), {"a": 0.5, "b": 0.5}) == 0.5
+    assert I.dissimilarity(Counter({"c": 3}), {"a": 0.5, "b": 0.5}) == 1
+    assert I.dissimilarity(Counter(), {"a": 1}) is None
+
+
+# --------------------------------------------------------------------------- review
+
+
+def test_dashboard(made: Made) -> None:
+    with made.ws.session() as s:
+        ids = _plan(s, made)
+        C.create_meeting(s, made.committee_id, "Passé", NOON - timedelta(days=3))
+        coming = C.create_meeting(s, made.committee_id, "Prochain comité", NOON + timedelta(days=3))
+        good = I.create_indicator(s, made.committee_id, I.IndicatorData(name="Bon", target=1))
+        bad = I.create_indicator(s, made.committee_id, I.IndicatorData(name="Mauvais", target=9))
+        I.create_indicator(s, made.committee_id, I.IndicatorData(name="Vide", target=9))
+        I.add_measurement(s, good.id, TODAY, 2)
+        I.add_measurement(s, bad.id, TODAY, 2)
+        board = R.dashboard(s, made.committee_id, today=TODAY)
+        assert board.next_meeting.id == coming.id
+        assert [r.id for r in board.overdue_actions] == [ids["Piste rue Victor-Hugo"]]
+        assert [i.name for i in board.off_track] == ["Mauvais"]
+        assert [i.name for i in board.no_data] == ["Vide"]
+        assert board.actions_by_status == {
+            "planned": 2, "in_progress": 1, "done": 1, "blocked": 1, "dropped": 0,
+        }  # fmt: skip
+        assert (board.actions, board.open_actions, board.indicators) == (5, 4, 3)
+        assert board.as_dict()["open_actions"] == 4
+
+
+def test_annual_review(made: Made) -> None:
+    with made.ws.session() as s:
+        lea, omar = member(s, made, 0, "chair"), member(s, made, 1)
+        C.add_member(s, made.committee_id, C.MemberData(name="Mairie", role="observer"))
+        late_joiner = C.MemberData(participant_id=made.people[2], joined_on=date(2027, 5, 1))
+        C.add_member(s, made.committee_id, late_joiner, today=TODAY)
+        march = C.create_meeting(
+            s, made.committee_id, "Comité de mars", datetime(2027, 3, 10, 17, tzinfo=UTC)
+        )
+        june = C.create_meeting(
+            s, made.committee_id, "Comité de juin", datetime(2027, 6, 10, 17, tzinfo=UTC)
+        )
+        C.create_meeting(
+            s, made.committee_id, "Comité 2026", datetime(2026, 11, 10, 17, tzinfo=UTC)
+        )
+        for meeting, people in ((march, [0, 1, 4]), (june, [0, 2])):
+            for index in people:
+                signin.sign_in(s, meeting.id, made.people[index], at=meeting.starts_at)
+        C.record_decision(s, march.id, "Lancer les comptages")
+        C.record_decision(s, june.id, "Piste : reporter", status="postponed")
+
+        def action(title, due, created=date(2027, 1, 15)):
+            data = A.ActionData(title=title, owner_member_id=lea.id, due_on=due, created_on=created)
+            return A.create_action(s, made.committee_id, data, today=TODAY).id
+
+        on_time = action("Arceaux", date(2027, 6, 1))
+        A.update_action(s, on_time, {"status": "done"}, at=datetime(2027, 5, 20, 10, tzinfo=UTC))
+        done_late = action("Carte", date(2027, 4, 1))
+        A.update_action(s, done_late, {"status": "done"}, at=datetime(2027, 5, 2, 10, tzinfo=UTC))
+        overdue = action("Piste", date(2027, 5, 1))
+        action("Comptages", date(2027, 12, 31))
+        # done next year: still open and late at the end of 2027
+        slow = action("Signalétique", date(2027, 10, 1))
+        A.update_action(s, slow, {"status": "done"}, at=datetime(2028, 2, 1, 10, tzinfo=UTC))
+        action("Plan 2028", date(2028, 6, 1), created=date(2028, 1, 10))
+        indicator = I.create_indicator(
+            s, made.committee_id, I.IndicatorData(name="Arceaux", baseline=0, target=100)
+        )
+        I.add_measurement(s, indicator.id, date(2026, 12, 1), 20)
+        I.add_measurement(s, indicator.id, date(2027, 6, 1), 60)
+        I.add_measurement(s, indicator.id, date(2028, 1, 15), 120)
+        C.remove_member(s, omar.id)  # his attendance in March is still counted as present
+
+        review = R.annual_review(s, made.committee_id, 2027, today=date(2028, 3, 1))
+        assert review.as_of == date(2027, 12, 31)
+        assert [(m.meeting.title, m.present, m.members, m.members_present)
+                for m in review.meetings] == [
+            ("Comité de mars", 3, 1, 1),  # Léa sitting (Omar removed; Anne joined in May)
+            ("Comité de juin", 2, 2, 2),
+        ]  # fmt: skip
+        assert review.attendance == 5
+        assert sorted((d.action.title, d.late) for d in review.done) == [
+            ("Arceaux", False), ("Carte", True),
+        ]  # fmt: skip
+        assert review.done_late == 1
+        assert [r.title for r in review.late] == ["Piste", "Signalétique"]
+        assert [r.title for r in review.open] == ["Piste", "Signalétique", "Comptages"]
+        assert review.created == 5
+        (year,) = review.indicators
+        assert (year.start_value, year.end_value, year.measurements, year.status) == (
+            20, 60, 1, "off_track",
+        )  # fmt: skip
+        assert [d.text for d in review.decisions] == ["Lancer les comptages", "Piste : reporter"]
+        document = review.as_dict()
+        assert document["actions"]["done_late"] == 1 and document["year"] == 2027
+        assert overdue in {r.id for r in review.late}
+        # during the year, the review looks from today
+        assert R.annual_review(s, made.committee_id, 2027, today=TODAY).as_of == TODAY
