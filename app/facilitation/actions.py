@@ -21,6 +21,7 @@ from app.facilitation.committees import (
     _committee,
     _line,
     _meeting,
+    _pick,
     today_local,
 )
 from app.i18n import N_, _
@@ -298,6 +299,22 @@ def action_info(session: Session, action_id: uuid.UUID, *, today: date | None = 
     return _info(_action(session, action_id), today)
 
 
+def find_action(session: Session, committee_id: uuid.UUID | None, ref: str) -> uuid.UUID:
+    """An action by id, title, or a unique beginning of its title (in one committee if
+    given)."""
+    query = select(Action.id, Action.title)
+    if committee_id is not None:
+        query = query.where(Action.committee_id == committee_id)
+    found = _pick([tuple(r) for r in session.execute(query)], ref)
+    if isinstance(found, uuid.UUID):
+        return found
+    if not found:
+        raise CommitteeError(_("No action matches “{ref}”.").format(ref=ref))
+    raise CommitteeError(
+        _("“{ref}” matches several actions; give more of the title or the id.").format(ref=ref)
+    )
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -326,7 +343,7 @@ def create_action(
     return _info(action, today)
 
 
-def _text(field: str, value) -> str | None:
+def change_text(value) -> str | None:
     """A value as kept in the history (dates ISO, numbers as digits)."""
     if value is None:
         return None
@@ -376,8 +393,8 @@ def update_action(
             ActionChange(
                 action_id=action.id,
                 field=field,
-                old_value=_text(field, change.old),
-                new_value=_text(field, change.new),
+                old_value=change_text(change.old),
+                new_value=change_text(change.new),
                 author=_author(author),
                 session_id=meeting_id,
                 created_at=when,

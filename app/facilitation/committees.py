@@ -250,6 +250,41 @@ def find_committee(session: Session, ref: str) -> uuid.UUID:
     )
 
 
+def find_jury_panel(session: Session, ref: str) -> uuid.UUID:
+    """A citizen jury (panel) by its id or a unique prefix of its title."""
+    found = S._resolve(session, Panel, ref)
+    if isinstance(found, uuid.UUID):
+        return found
+    if not found:
+        raise CommitteeError(_("No citizen jury matches “{ref}”.").format(ref=ref))
+    raise CommitteeError(
+        _("“{ref}” matches several citizen juries; give more of the title or the id.").format(
+            ref=ref
+        )
+    )
+
+
+def _pick(rows: list[tuple[uuid.UUID, str]], ref: str) -> uuid.UUID | list[str]:
+    """The id ``ref`` names among (id, name) rows: the id itself, an exact name, or a unique
+    name prefix (accents and case ignored); otherwise the names it matches."""
+    ref = (ref or "").strip()
+    try:
+        wanted = uuid.UUID(ref)
+    except ValueError:
+        wanted = None
+    for row_id, _name in rows:
+        if row_id == wanted:
+            return row_id
+    folded = fold(ref)
+    exact = [row_id for row_id, name in rows if folded and fold(name) == folded]
+    if len(exact) == 1:
+        return exact[0]
+    matches = [(row_id, name) for row_id, name in rows if folded and fold(name).startswith(folded)]
+    if len(matches) == 1:
+        return matches[0][0]
+    return [name for _id, name in matches]
+
+
 # --------------------------------------------------------------------------- members
 
 
@@ -504,6 +539,36 @@ def add_panel_members(
         added.append(member)
     session.commit()
     return [_member_info(m) for m in added]
+
+
+def find_member(session: Session, committee_id: uuid.UUID, ref: str) -> uuid.UUID:
+    """A member of the committee by id, name, or a unique beginning of the name."""
+    rows = session.execute(
+        select(CommitteeMember.id, CommitteeMember.name).where(
+            CommitteeMember.committee_id == committee_id
+        )
+    ).all()
+    found = _pick([tuple(r) for r in rows], ref)
+    if isinstance(found, uuid.UUID):
+        return found
+    if not found:
+        raise CommitteeError(_("No member of the committee matches “{ref}”.").format(ref=ref))
+    raise CommitteeError(
+        _("“{ref}” matches several members; give more of the name or the id.").format(ref=ref)
+    )
+
+
+def find_organisation(session: Session, ref: str) -> uuid.UUID:
+    """An organisation by id, name, or a unique beginning of the name."""
+    rows = session.execute(select(Organisation.id, Organisation.name)).all()
+    found = _pick([tuple(r) for r in rows], ref)
+    if isinstance(found, uuid.UUID):
+        return found
+    if not found:
+        raise CommitteeError(_("No organisation matches “{ref}”.").format(ref=ref))
+    raise CommitteeError(
+        _("“{ref}” matches several organisations; give more of the name or the id.").format(ref=ref)
+    )
 
 
 def member_data(session: Session, member_id: uuid.UUID) -> MemberData:

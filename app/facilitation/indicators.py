@@ -32,7 +32,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.facilitation.committees import CommitteeError, _committee, _line, today_local
+from app.facilitation.committees import CommitteeError, _committee, _line, _pick, today_local
 from app.i18n import N_, _
 from app.models import (
     INDICATOR_DIRECTIONS,
@@ -369,24 +369,15 @@ def delete_indicator(session: Session, indicator_id: uuid.UUID) -> IndicatorInfo
 
 
 def find_indicator(session: Session, committee_id: uuid.UUID | None, ref: str) -> uuid.UUID:
-    """An indicator by id, or by a unique beginning of its name (in one committee if given)."""
-    from app.models.text import fold
-
-    ref = (ref or "").strip()
-    try:
-        found = session.get(Indicator, uuid.UUID(ref))
-    except ValueError:
-        found = None
-    if found is not None:
-        return found.id
+    """An indicator by id, name, or a unique beginning of its name (in one committee if
+    given)."""
     query = select(Indicator.id, Indicator.name)
     if committee_id is not None:
         query = query.where(Indicator.committee_id == committee_id)
-    folded = fold(ref)
-    matches = [i for i, name in session.execute(query) if folded and fold(name).startswith(folded)]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
+    found = _pick([tuple(r) for r in session.execute(query)], ref)
+    if isinstance(found, uuid.UUID):
+        return found
+    if not found:
         raise CommitteeError(_("No indicator matches “{ref}”.").format(ref=ref))
     raise CommitteeError(
         _("“{ref}” matches several indicators; give more of the name or the id.").format(ref=ref)
