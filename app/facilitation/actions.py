@@ -481,10 +481,11 @@ def list_actions(
         query = query.where(
             (Action.owner_member_id == owner) | (Action.owner_organisation_id == owner)
         )
-    rows = session.execute(query).all()
-    if isinstance(owner, str):
+    elif isinstance(owner, str):
         folded = fold(owner)
-        rows = [r for r in rows if fold(r.owner_name) == folded]
+        names = [n for n in action_owners(session, committee_id) if fold(n) == folded]
+        query = query.where(Action.owner_name.in_(names))
+    rows = session.execute(query).all()
     result = [ActionRow(*r, overdue=is_overdue(r.due_on, r.status, today)) for r in rows]
     result.sort(key=lambda r: (r.due_on is None, r.due_on or today, fold(r.title)))
     return result

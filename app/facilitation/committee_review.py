@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,8 +36,6 @@ from app.models import (
     ActionChange,
     Attendance,
     CommitteeMember,
-    Indicator,
-    Measurement,
 )
 
 # --------------------------------------------------------------------------- dashboard
@@ -310,27 +308,18 @@ def _indicators_of_year(
     session: Session, committee_id: uuid.UUID, start: date, end: date
 ) -> list[IndicatorYear]:
     infos = I.list_indicators(session, committee_id)
-    series: dict[uuid.UUID, list[tuple[date, float]]] = {}
-    for iid, on, value in session.execute(
-        select(Measurement.indicator_id, Measurement.measured_on, Measurement.value)
-        .join(Indicator, Indicator.id == Measurement.indicator_id)
-        .where(Indicator.committee_id == committee_id, Measurement.measured_on <= end)
-        .order_by(Measurement.measured_on, Measurement.created_at)
-    ):
-        series.setdefault(iid, []).append((on, value))
+    before = I.latest_measurements(session, committee_id, until=start - timedelta(days=1))
+    within = I.latest_measurements(session, committee_id, since=start, until=end)
     result = []
     for info in infos:
-        points = series.get(info.id, [])
-        before = [v for on, v in points if on < start]
-        within = [(on, v) for on, v in points if on >= start]
-        end_on, end_value = within[-1] if within else (None, None)
+        count, end_value, end_on = within.get(info.id, (0, None, None))
         result.append(
             IndicatorYear(
                 indicator=info,
-                start_value=before[-1] if before else info.baseline,
+                start_value=before[info.id][1] if info.id in before else info.baseline,
                 end_value=end_value,
                 end_on=end_on,
-                measurements=len(within),
+                measurements=count,
                 status=I.indicator_status(info.direction, info.target, end_value),
             )
         )

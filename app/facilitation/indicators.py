@@ -257,28 +257,50 @@ def _params(text: str | None) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _latest(session: Session, committee_id: uuid.UUID, *, until: date | None = None) -> dict:
-    """indicator id → (count, latest value, latest date) in one query."""
-    ranked = select(
-        Measurement.indicator_id,
-        Measurement.value,
-        Measurement.measured_on,
-        func.row_number()
-        .over(
-            partition_by=Measurement.indicator_id,
-            order_by=(Measurement.measured_on.desc(), Measurement.created_at.desc()),
+def latest_measurements(
+    session: Session,
+    committee_id: uuid.UUID,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+) -> dict[uuid.UUID, tuple[int, float, date]]:
+    """Indicator id → (measurements, latest value, its date), optionally between ``since`` and
+    ``until`` (inclusive), for the committee's indicators that have any: two aggregate queries
+    whatever the number of measurements (of two on the same day, the last typed wins)."""
+
+    def bounded(query):
+        query = query.where(Indicator.committee_id == committee_id)
+        if since is not None:
+            query = query.where(Measurement.measured_on >= since)
+        if until is not None:
+            query = query.where(Measurement.measured_on <= until)
+        return query
+
+    last = bounded(
+        select(
+            Measurement.indicator_id,
+            func.count().label("n"),
+            func.max(Measurement.measured_on).label("last"),
         )
-        .label("rank"),
-        func.count().over(partition_by=Measurement.indicator_id).label("n"),
-    ).join(Indicator, Indicator.id == Measurement.indicator_id)
-    ranked = ranked.where(Indicator.committee_id == committee_id)
-    if until is not None:
-        ranked = ranked.where(Measurement.measured_on <= until)
-    sub = ranked.subquery()
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .group_by(Measurement.indicator_id)
+    ).subquery()
     rows = session.execute(
-        select(sub.c.indicator_id, sub.c.n, sub.c.value, sub.c.measured_on).where(sub.c.rank == 1)
+        select(
+            last.c.indicator_id,
+            last.c.n,
+            Measurement.value,
+            Measurement.measured_on,
+            Measurement.created_at,
+        )
+        .join(
+            Measurement,
+            (Measurement.indicator_id == last.c.indicator_id)
+            & (Measurement.measured_on == last.c.last),
+        )
+        .order_by(Measurement.created_at)
     ).all()
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}  # the last typed is written last
 
 
 def _info(indicator: Indicator, latest: tuple | None) -> IndicatorInfo:
@@ -304,7 +326,7 @@ def _info(indicator: Indicator, latest: tuple | None) -> IndicatorInfo:
 def list_indicators(session: Session, committee_id: uuid.UUID) -> list[IndicatorInfo]:
     """The committee's indicators in order, each with its latest measurement and status."""
     _committee(session, committee_id)
-    latest = _latest(session, committee_id)
+    latest = latest_measurements(session, committee_id)
     rows = session.scalars(
         select(Indicator)
         .where(Indicator.committee_id == committee_id)
