@@ -880,7 +880,11 @@ class Completeness:
 
 def completeness(session: Session, jury_id: uuid.UUID) -> Completeness:
     """Who still has to score what (recused pairs are not expected)."""
-    detail = jury_detail(session, jury_id)
+    return completeness_of(jury_detail(session, jury_id))
+
+
+def completeness_of(detail: JuryDetail) -> Completeness:
+    """The same, from a jury already loaded."""
     out = []
     for member in detail.members:
         missing, scored, expected = [], 0, 0
@@ -1150,7 +1154,7 @@ def results(session: Session, jury_id: uuid.UUID) -> JuryResults:
         criteria=detail.criteria,
         ranking=rows,
         agreement=agreement(per_member, scored),
-        completeness=completeness(session, jury_id),
+        completeness=completeness_of(detail),
         scores_hash=scores_hash(detail),
         convention=_(CONVENTION),
     )

@@ -1,0 +1,1 @@
+"""Juries: evaluation juries (scoring candidates) and citizen juries drawn by lot."""
