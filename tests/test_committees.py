@@ -231,9 +231,12 @@ def test_removing_a_member_keeps_their_actions_by_name(made: Made) -> None:
             "Stationnement vélo gare"
         ]
         assert C.list_members(s, made.committee_id) == []
-        # undo: the member comes back
-        back = C.add_member(s, made.committee_id, removed.data(), today=TODAY)
-        assert back.name == "Léa Martin"
+        # undo: the member comes back, with her actions
+        back = C.restore_member(s, removed)
+        assert back.id == lea.id and back.name == "Léa Martin"
+        assert A.list_actions(s, made.committee_id, owner=lea.id)[0].id == action.id
+        with pytest.raises(C.CommitteeError, match="already a member"):
+            C.restore_member(s, removed)
 
 
 def test_renaming_a_member_renames_their_actions(made: Made) -> None:
@@ -529,6 +532,14 @@ def test_indicators_and_measurements(made: Made) -> None:
             with pytest.raises(C.CommitteeError, match=message):
                 I.add_measurement(s, bikes.id, when, value)
         assert len(I.measurements(s, bikes.id)) == 3
+        # two measurements on the same day: the last typed is the latest
+        I.add_measurement(s, noise.id, date(2027, 6, 1), 64)
+        assert I.indicator_info(s, noise.id).latest_value == 64
+        assert {i.name: i.latest_value for i in I.list_indicators(s, made.committee_id)}[
+            "Bruit"
+        ] == 64
+        I.remove_measurement(s, I.measurements(s, noise.id)[-1].id)
+        assert I.indicator_info(s, noise.id).latest_value == 66.2
         assert I.find_indicator(s, made.committee_id, "arceaux") == bikes.id
         data = listed["Bruit"].data()
         data.target = 67

@@ -619,6 +619,40 @@ def remove_member(session: Session, member_id: uuid.UUID) -> MemberInfo:
     return info
 
 
+def restore_member(session: Session, info: MemberInfo) -> MemberInfo:
+    """Undo :func:`remove_member`: the member comes back with the same id, and the actions
+    of the committee that still bear their name are linked to them again."""
+    _committee(session, info.committee_id)
+    if session.get(CommitteeMember, info.id) is not None:
+        raise CommitteeError(_("{name} is already a member of this committee.").format(
+            name=info.name))  # fmt: skip
+    session.add(
+        CommitteeMember(
+            id=info.id,
+            committee_id=info.committee_id,
+            participant_id=info.participant_id,
+            organisation_id=info.organisation_id,
+            name=info.name,
+            role=info.role,
+            joined_on=info.joined_on,
+            left_on=info.left_on,
+        )
+    )
+    session.flush()
+    session.execute(
+        update(Action)
+        .where(
+            Action.committee_id == info.committee_id,
+            Action.owner_member_id.is_(None),
+            Action.owner_organisation_id.is_(None),
+            Action.owner_name == info.name,
+        )
+        .values(owner_member_id=info.id)
+    )
+    session.commit()
+    return info
+
+
 # --------------------------------------------------------------------------- meetings
 
 
