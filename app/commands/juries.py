@@ -96,8 +96,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(_("No evaluation jury yet."))
     for info in found:
         print(
-            _("{title} · {process} · {status} · scale {low}–{high} · {m} members, "
-              "{c} candidates, {k} criteria · {id}").format(
+            _("{title} · {process} · {status} · scale {low}–{high} · members: {m}, "
+              "candidates: {c}, criteria: {k} · {id}").format(
                 title=info.title, process=info.process_title, status=info.status_label,
                 low=info.scale_min, high=info.scale_max, m=info.members, c=info.candidates,
                 k=info.criteria, id=info.id,
@@ -293,9 +293,11 @@ def cmd_scores(args: argparse.Namespace) -> int:
         print_json({"written": written, "scored": progress.scored, "expected": progress.expected})
     else:
         print(
-            _("{n} scores recorded. Scores entered: {done} of {expected}.").format(
-                n=written, done=progress.scored, expected=progress.expected
-            )
+            ngettext(
+                "{n} score recorded. Scores entered: {done} of {expected}.",
+                "{n} scores recorded. Scores entered: {done} of {expected}.",
+                written,
+            ).format(n=written, done=progress.scored, expected=progress.expected)
         )
     return 0
 
@@ -316,8 +318,8 @@ def cmd_recuse(args: argparse.Namespace) -> int:
         print(_("The conflict of interest is withdrawn: the member may score this candidate."))
     else:
         print(
-            _("Conflict of interest recorded; {n} of the member's scores of this candidate "
-              "were removed.").format(n=dropped)
+            _("Conflict of interest recorded; the member's scores of this candidate removed: "
+              "{n}.").format(n=dropped)
         )  # fmt: skip
     return 0
 

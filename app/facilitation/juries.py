@@ -282,9 +282,11 @@ def update_jury(
         )
         if outside:
             raise JuryError(
-                _("{n} scores lie outside {low}–{high}: change them before the scale.").format(
-                    n=outside, low=low, high=high
-                )
+                ngettext(
+                    "{n} score lies outside {low}–{high}: change it before the scale.",
+                    "{n} scores lie outside {low}–{high}: change them before the scale.",
+                    outside,
+                ).format(n=outside, low=low, high=high)
             )
         jury.scale_min, jury.scale_max = low, high
     session.commit()

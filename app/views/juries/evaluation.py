@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from app.errors import AtelierError
 from app.facilitation import juries as J
 from app.facilitation import sessions as S
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import JURY_COLLEGES
 from app.store import Store
 from app.views import dialogs
@@ -793,7 +793,8 @@ class EvaluationJuriesPage(QWidget):
         if member is None:
             return
         n = self._scored(lambda key: key[0] == member.id)
-        if n and not confirm(self, _("Remove"), _("Remove {name} and their {n} scores?").format(
+        if n and not confirm(self, _("Remove"), ngettext("Remove {name} and their score?",
+                "Remove {name} and their {n} scores?", n).format(
                 name=member.name, n=n)):  # fmt: skip
             return
         self._run(_("Remove"), lambda s: J.remove_member(s, member.id))
@@ -819,7 +820,8 @@ class EvaluationJuriesPage(QWidget):
         if candidate is None:
             return
         n = self._scored(lambda key: key[1] == candidate.id)
-        if n and not confirm(self, _("Remove"), _("Remove “{name}” and its {n} scores?").format(
+        if n and not confirm(self, _("Remove"), ngettext("Remove “{name}” and its score?",
+                "Remove “{name}” and its {n} scores?", n).format(
                 name=candidate.name, n=n)):  # fmt: skip
             return
         self._run(_("Remove"), lambda s: J.remove_candidate(s, candidate.id))
@@ -849,7 +851,8 @@ class EvaluationJuriesPage(QWidget):
         if criterion is None:
             return
         n = self._scored(lambda key: key[2] == criterion.id)
-        if n and not confirm(self, _("Remove"), _("Remove “{name}” and its {n} scores?").format(
+        if n and not confirm(self, _("Remove"), ngettext("Remove “{name}” and its score?",
+                "Remove “{name}” and its {n} scores?", n).format(
                 name=criterion.name, n=n)):  # fmt: skip
             return
         self._run(_("Remove"), lambda s: J.remove_criterion(s, criterion.id))
@@ -964,7 +967,9 @@ class EvaluationJuriesPage(QWidget):
         question = _("Record this decision? The jury will be closed: no score, member, "
                      "candidate or note can change afterwards.")  # fmt: skip
         if missing:
-            question += " " + _("{n} scores are still missing.").format(n=missing)
+            question += " " + ngettext(
+                "{n} score is still missing.", "{n} scores are still missing.", missing
+            ).format(n=missing)
         if not confirm(self, _("Record the decision"), question):
             return
         if not self.save_notes():
