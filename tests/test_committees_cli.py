@@ -265,3 +265,43 @@ def _rows(path: Path) -> dict[str, int]:
             model.__tablename__: s.scalar(select(func.count()).select_from(model))
             for model in (Committee, CommitteeMember, Action, ActionChange, Measurement)
         }
+
+
+def test_meetings_and_decisions_log(made: Made, capsys, tmp_path: Path) -> None:
+    ws = str(made.path)
+    run(capsys, "committee", "create", ws, "--process", "plan", "--title", "Comité vélo")
+    code, out, err = run(
+        capsys, "committee", "add-meeting", ws, "comite", "--title", "Comité n°1",
+        "--start", "2027-03-01 18:00+01:00", "--end", "2027-03-01 20:00+01:00", "--place", "Mairie",
+    )  # fmt: skip
+    assert code == EXIT_OK, err
+    code, out, err = run(
+        capsys, "committee", "add-meeting", ws, "comite", "--title", "Comité n°2",
+        "--start", "2027-03-01 17:00+01:00", "--end", "2027-03-01 16:00+01:00",
+    )  # fmt: skip
+    assert code == EXIT_REFUSED and "must end after it starts" in err
+    code, out, _ = run(capsys, "committee", "meetings", ws, "comite")
+    assert "Comité n°1 — Mairie — 0 present — minutes: Draft" in out
+    # the meeting is a session: the sessions commands work on it
+    code, out, err = run(capsys, "sessions", "agenda", ws, "comité n°1", "--add", "Revue du plan")
+    assert code == EXIT_OK, err
+    code, out, err = run(
+        capsys, "committee", "decide", ws, "comité n°1", "--text", "Créer 200 arceaux",
+        "--by", "Le comité, à l'unanimité",
+    )  # fmt: skip
+    assert code == EXIT_OK, err
+    assert "on 2027-03-01" in out
+    run(capsys, "committee", "decide", ws, "comité n°1", "--text", "Reporter la piste",
+        "--status", "postponed", "--on", "2028-01-05")  # fmt: skip
+    log_csv = tmp_path / "decisions.csv"
+    code, out, err = run(
+        capsys, "committee", "decisions", ws, "comite", "--year", "2027", "--csv", str(log_csv)
+    )
+    assert code == EXIT_OK, err
+    rows = read_csv(log_csv)
+    assert [(r["decided_on"], r["text"], r["status"], r["decided_by"], r["meeting"])
+            for r in rows] == [
+        ("2027-03-01", "Créer 200 arceaux", "adopted", "Le comité, à l'unanimité", "Comité n°1"),
+    ]  # fmt: skip
+    code, out, _ = run(capsys, "committee", "decisions", ws, "comite", "--json")
+    assert len(json.loads(out)["decisions"]) == 2

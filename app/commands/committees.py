@@ -8,6 +8,10 @@ their title or name (accents and case ignored)::
     atelier committee members WS COMMITTEE [--csv FILE]
     atelier committee add-member WS COMMITTEE (--participant CODE | --organisation ORG |
         --name NAME | --jury PANEL) [--role ROLE] [--joined DAY] [--left DAY]
+    atelier committee meetings WS COMMITTEE
+    atelier committee add-meeting WS COMMITTEE --title T --start "2027-03-01 18:00" [--end …]
+    atelier committee decisions WS COMMITTEE [--year Y] [--csv FILE]
+    atelier committee decide WS MEETING --text T [--by WHO] [--status S] [--on DAY]
     atelier committee actions WS COMMITTEE [--status S] [--owner O] [--overdue]
         [--due-from DAY] [--due-to DAY] [--csv FILE]
     atelier committee add-action WS COMMITTEE --title T [--owner O] [--due DAY] ...
@@ -30,20 +34,28 @@ import csv
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from app.commands.common import open_for_reading, open_for_writing, print_json
 from app.commands.processes import parse_day
-from app.commands.sessions import local
+from app.commands.sessions import local, parse_moment
 from app.errors import AtelierError
 from app.facilitation import actions as A
 from app.facilitation import committee_review as R
 from app.facilitation import committees as C
 from app.facilitation import indicators as I
+from app.facilitation import labels
 from app.facilitation import sessions as S
 from app.facilitation.participants import find_participant
 from app.i18n import _, ngettext
-from app.models import ACTION_STATUSES, INDICATOR_DIRECTIONS, INDICATOR_SOURCES, MEMBER_ROLES
+from app.models import (
+    ACTION_STATUSES,
+    DECISION_STATUSES,
+    INDICATOR_DIRECTIONS,
+    INDICATOR_SOURCES,
+    MEMBER_ROLES,
+)
 
 # --------------------------------------------------------------------------- output
 
@@ -209,6 +221,99 @@ def cmd_add_member(args: argparse.Namespace) -> int:
                 name=m.name, role=C.role_label(m.role), id=m.id))  # fmt: skip
         if not added:
             print(_("Everyone on this jury is already a member."))
+    return 0
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def cmd_meetings(args: argparse.Namespace) -> int:
+    with open_for_reading(args.path) as ws, ws.session() as session:
+        rows = C.list_meetings(session, C.find_committee(session, args.committee))
+    if args.json:
+        print_json({"meetings": [m.as_dict() for m in rows]})
+    elif not rows:
+        print(_("The committee has not met yet."))
+    else:
+        for m in rows:
+            print(
+                _("{when}  {title} — {place} — {people} — minutes: {status} — {id}").format(
+                    when=local(m.starts_at),
+                    title=m.title,
+                    place=m.place or "—",
+                    people=ngettext("{n} present", "{n} present", m.attendance).format(
+                        n=m.attendance
+                    ),
+                    status=labels.minutes_status(m.minutes_status),
+                    id=m.id,
+                )
+            )
+    return 0
+
+
+def cmd_add_meeting(args: argparse.Namespace) -> int:
+    starts_at, ends_at = parse_moment(args.start), parse_moment(args.end)
+    with open_for_writing(args.path) as ws, ws.session() as session:
+        info = C.create_meeting(
+            session,
+            C.find_committee(session, args.committee),
+            args.title,
+            starts_at,
+            ends_at=ends_at,
+            place=args.place,
+            facilitators=args.facilitators,
+        )
+    if args.json:
+        print_json(info.as_dict())
+    else:
+        print(_("Created the meeting “{title}” ({id}); its agenda, sign-in and minutes are "
+                "those of any session.").format(title=info.title, id=info.id))  # fmt: skip
+    return 0
+
+
+DECISION_HEADER = ["id", "decided_on", "text", "status", "decided_by", "meeting"]
+
+
+def cmd_decisions(args: argparse.Namespace) -> int:
+    with open_for_reading(args.path) as ws, ws.session() as session:
+        committee_id = C.find_committee(session, args.committee)
+        start = date(args.year, 1, 1) if args.year else None
+        end = date(args.year, 12, 31) if args.year else None
+        rows = C.decisions_log(session, committee_id, start=start, end=end)
+    if args.csv:
+        write_csv(
+            args.csv,
+            DECISION_HEADER,
+            [[d.id, _day(d.decided_on), d.text, d.status, d.decided_by or "", d.meeting_title]
+             for d in rows],
+        )  # fmt: skip
+    if args.json:
+        print_json({"decisions": [d.as_dict() for d in rows]})
+    elif args.csv != "-":
+        if not rows:
+            print(_("No decision recorded."))
+        for d in rows:
+            by = f" — {d.decided_by}" if d.decided_by else ""
+            print(f"{_day(d.decided_on)}  [{d.status}] {d.text}{by}  ({d.meeting_title})")
+        _written(args)
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    day = parse_day(args.on)
+    with open_for_writing(args.path) as ws, ws.session() as session:
+        logged = C.record_decision(
+            session,
+            S.find_session(session, args.meeting),
+            args.text,
+            status=args.status,
+            decided_on=day,
+            decided_by=args.by,
+        )
+    if args.json:
+        print_json(logged.as_dict())
+    else:
+        print(_("Recorded in the decisions log on {day}.").format(day=_day(logged.decided_on)))
     return 0
 
 
@@ -577,6 +682,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_member.add_argument("--role", choices=MEMBER_ROLES, default="member", help=_("role"))
     add_member.add_argument("--joined", metavar="DAY", help=_("joined on (2027-01-15)"))
     add_member.add_argument("--left", metavar="DAY", help=_("left on (2027-06-30)"))
+
+    verb("meetings", _("the committee's meetings"), cmd_meetings, "committee")
+    meeting = verb("add-meeting", _("plan a meeting of the committee"), cmd_add_meeting,
+                   "committee")  # fmt: skip
+    meeting.add_argument("--title", required=True, help=_("title of the meeting"))
+    meeting.add_argument(
+        "--start", required=True, metavar="WHEN", help=_("start, local time: 2026-12-12 10:00")
+    )
+    meeting.add_argument("--end", metavar="WHEN", help=_("end, local time: 2026-12-12 13:00"))
+    meeting.add_argument("--place", help=_("where it takes place"))
+    meeting.add_argument("--facilitators", help=_("who facilitates it"))
+
+    decisions = verb("decisions", _("the decisions log"), cmd_decisions, "committee")
+    decisions.add_argument("--year", type=int, help=_("only the decisions of this year"))
+    csv_option(decisions)
+
+    decide = verb("decide", _("record a decision of a meeting in the decisions log"), cmd_decide)
+    decide.add_argument(
+        "meeting", metavar="MEETING", help=_("the meeting: its id or a title prefix")
+    )
+    decide.add_argument("--text", required=True, help=_("what was decided"))
+    decide.add_argument("--by", help=_("who decided (e.g. the committee, unanimously)"))
+    decide.add_argument("--status", choices=DECISION_STATUSES, default="adopted", help=_("status"))
+    decide.add_argument(
+        "--on", metavar="DAY", help=_("day of the decision (default: the meeting's)")
+    )
 
     actions = verb("actions", _("list the action plan, filtered"), cmd_actions, "committee")
     actions.add_argument(
