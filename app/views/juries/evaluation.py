@@ -277,6 +277,10 @@ class EvaluationJuriesPage(QWidget):
         self.jury_table = _table(left, "juryList", self.jury_model)
         self.jury_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.jury_table.horizontalHeader().setStretchLastSection(False)
+        self.jury_table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.jury_table.setWordWrap(False)
         self.jury_table.selectionModel().selectionChanged.connect(lambda *_a: self.load())
         left_layout.addWidget(self.jury_table, 1)
         buttons = QHBoxLayout()
@@ -361,7 +365,7 @@ class EvaluationJuriesPage(QWidget):
         self.member_code = QLineEdit(self)
         self.member_code.setObjectName("memberCode")
         self.member_code.setPlaceholderText(_("or participant code"))
-        self.member_code.setMaximumWidth(160)
+        self.member_code.setMinimumWidth(200)
         self.member_college = QComboBox(self)
         self.member_college.setObjectName("memberCollege")
         for code in JURY_COLLEGES:
@@ -453,8 +457,10 @@ class EvaluationJuriesPage(QWidget):
         self.grid = ScoreGridView(page)
         self.grid.setObjectName("scoreGrid")
         self.grid.setModel(self.grid_model)
-        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.grid.horizontalHeader().setMinimumSectionSize(90)
+        self.grid.horizontalHeader().setStretchLastSection(True)
+        self.grid.verticalHeader().setDefaultSectionSize(32)
         self.grid.selectionModel().currentChanged.connect(lambda *_a: self._grid_buttons())
         self.grid.on_locked = self._locked_cell
         layout.addWidget(self.grid, 1)
@@ -555,6 +561,7 @@ class EvaluationJuriesPage(QWidget):
 
     def load(self) -> None:
         """Show the selected jury (everything reloaded from the store)."""
+        self._keep_notes()
         jury_id = self.jury_id()
         self.delete_button.setEnabled(jury_id is not None)
         if jury_id is None:
@@ -581,7 +588,7 @@ class EvaluationJuriesPage(QWidget):
         )
         self.jury_model._rows[row] = self.detail.info
         self.jury_model.dataChanged.emit(
-            self.jury_model.index(row, 0), self.jury_model.index(row, 2)
+            self.jury_model.index(row, 0), self.jury_model.index(row, 1)
         )
         self._fill(new_jury=False)
 
@@ -610,6 +617,7 @@ class EvaluationJuriesPage(QWidget):
         self.show_grid()
         if new_jury:
             self.notes.setPlainText(info.notes or "")
+            self.notes.document().setModified(False)
             self.decision.setPlainText(info.decision or "")
             self.grid_message.clear()
         self.notes.setReadOnly(decided)
@@ -722,7 +730,17 @@ class EvaluationJuriesPage(QWidget):
             )
         self.convention_label.setText(found.convention)
 
+    def _keep_notes(self) -> None:
+        """Notes typed but not saved are saved when the person moves elsewhere."""
+        if (
+            self.detail is not None
+            and self.detail.info.status != "decided"
+            and self.notes.document().isModified()
+        ):
+            self.save_notes()
+
     def _tab_shown(self) -> None:
+        self._keep_notes()
         if self.tabs.currentWidget() is self.grid_page:
             self.grid.setFocus()
 
@@ -946,6 +964,7 @@ class EvaluationJuriesPage(QWidget):
         if self.detail is None:
             return False
         text, jury_id = self.notes.toPlainText(), self.detail.info.id
+        self.notes.document().setModified(False)  # asked once, even when refused
         return self._run(_("Deliberation notes"), lambda s: J.set_notes(s, jury_id, text))
 
     def start_deliberation(self) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from app import i18n
 from app.facilitation import juries as J
 from app.i18n import N_, _
 from app.views.models.base import Index, RowTableModel
@@ -20,12 +21,16 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 
 
-def number(value: float | None, digits: int = 2) -> str:
-    """A score as people write it (no useless zeros), or empty."""
+def number(value: float | None, digits: int = 2, *, fixed: bool = False) -> str:
+    """A number as people write it in the current language (a decimal comma in French),
+    without useless zeros unless ``fixed``; empty for None."""
     if value is None:
         return ""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text if text != "-0" else "0"
+    text = f"{value:.{digits}f}"
+    if not fixed:
+        text = text.rstrip("0").rstrip(".")
+    text = "0" if text == "-0" else text
+    return text.replace(".", ",") if i18n.current_language() == "fr" else text
 
 
 class _Rows(RowTableModel):
@@ -67,13 +72,14 @@ class _Rows(RowTableModel):
 
 
 class JuryListModel(_Rows):
-    COLUMNS = (N_("Jury"), N_("Process"), N_("Status"))
+    COLUMNS = (N_("Jury"), N_("Status"))
 
     def cell(self, info: J.JuryInfo, column: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
-            return (info.title, info.process_title, info.status_label)[column]
+            return (info.title, info.status_label)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return info.description or info.title
+            lines = [info.title, info.process_title, info.description or ""]
+            return "\n".join(line for line in lines if line)
         return None
 
 
@@ -276,11 +282,17 @@ class RankingModel(QAbstractTableModel):
             if column == 0:
                 return "" if r.rank is None else f"{r.rank}{'=' if r.tied else ''}"
             if column < len(self.COLUMNS):
-                return (None, r.name, number(r.score), number(r.spread), str(r.counted))[column]
+                return (
+                    None,
+                    r.name,
+                    number(r.score, fixed=True),
+                    number(r.spread, fixed=True),
+                    str(r.counted),
+                )[column]
             member = self.found.members[column - len(self.COLUMNS)]
             if member.id in r.recused:
                 return _("recused")
-            return number(r.totals.get(member.id))
+            return number(r.totals.get(member.id), fixed=True)
         if role == Qt.ItemDataRole.TextAlignmentRole and column != 1:
             return RIGHT
         if role == Qt.ItemDataRole.ForegroundRole and column >= len(self.COLUMNS):
