@@ -748,3 +748,29 @@ def test_annual_review(made: Made) -> None:
         assert overdue in {r.id for r in review.late}
         # during the year, the review looks from today
         assert R.annual_review(s, made.committee_id, 2027, today=TODAY).as_of == TODAY
+
+
+def test_update_and_delete(made: Made) -> None:
+    with made.ws.session() as s:
+        data = C.committee_data(s, made.committee_id)
+        data.title, data.max_members = "Comité vélo 2027", None
+        assert C.update_committee(s, made.committee_id, data).max_members is None
+        meeting = C.create_meeting(s, made.committee_id, "Comité n°1", NOON)
+        logged = C.record_decision(s, meeting.id, "Créer 200 arceaux")
+        again = C.update_logged_decision(
+            s, logged.id, decided_on=date(2027, 6, 16), decided_by="Le comité"
+        )
+        assert (again.decided_on, again.decided_by) == (date(2027, 6, 16), "Le comité")
+        manual = I.create_indicator(s, made.committee_id, I.IndicatorData(name="Arceaux"))
+        with pytest.raises(C.CommitteeError, match="nothing to refresh"):
+            I.refresh_computed_indicator(s, manual.id)
+        action = A.create_action(s, made.committee_id, A.ActionData(title="A"), today=TODAY)
+        A.delete_action(s, action.id)
+        with pytest.raises(C.CommitteeError, match="no longer exists"):
+            A.action_history(s, action.id)
+        assert C.delete_committee(s, made.committee_id).title == "Comité vélo 2027"
+        s.expire_all()
+        # the meeting stays, as an ordinary session of the process, with its decision
+        assert S.session_info(s, meeting.id).title == "Comité n°1"
+        assert [d.text for d in S.decisions(s, meeting.id)] == ["Créer 200 arceaux"]
+        assert C.list_committees(s) == []
