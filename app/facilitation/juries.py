@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from app.errors import AtelierError
 from app.facilitation import audit
 from app.facilitation.participants import find_participant
-from app.i18n import N_, _, ngettext
+from app.i18n import N_, _, current_language, ngettext
 from app.models import (
     JURY_COLLEGES,
     EvaluationJury,
@@ -956,7 +956,7 @@ class Agreement:
             "weak": _("Weak agreement: the members rank the candidates quite differently; "
                       "the deliberation matters."),
         }[self.level]  # fmt: skip
-        return _("Kendall's W = {w}. {reading}").format(w=f"{self.w:.2f}", reading=text)
+        return _("Kendall's W = {w}. {reading}").format(w=decimal(self.w), reading=text)
 
     @property
     def basis(self) -> str:
@@ -1027,6 +1027,12 @@ class JuryResults:
             "completeness": self.completeness.as_dict(),
             "scores_hash": self.scores_hash,
         }
+
+
+def decimal(value: float, digits: int = 2) -> str:
+    """A number for a sentence: a decimal comma in French."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if current_language() == "fr" else text
 
 
 def weighted_total(scores: list[float], weights: list[float]) -> float:
