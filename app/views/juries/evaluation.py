@@ -611,6 +611,7 @@ class EvaluationJuriesPage(QWidget):
             model.set_rows(rows)
         for widget in self._locked:
             widget.setEnabled(not decided)
+        self.delete_button.setEnabled(not decided)
         self._fill_member_box(d)
         if new_jury:
             self.grid_model.set_member(None, None)
