@@ -186,3 +186,23 @@ def test_a_recused_candidate_is_greyed_and_skipped(qtbot, page, monkeypatch) -> 
     qtbot.mouseClick(page.withdraw_button, Qt.MouseButton.LeftButton)
     assert detail(page).recusals == []
     assert page.grid_model.flags(page.grid_model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_refusals_are_explained_and_change_nothing(qtbot, page, errors) -> None:
+    dialog = NewJuryDialog(page.store, page)
+    dialog.title.setText("   ")
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert errors == ["A jury needs a title."]
+    create_jury(page)
+    page.member_name.setText("Alice")
+    page.add_member()
+    page.member_name.setText("alice")
+    page.add_member()
+    assert errors[-1] == "There is already a member called “alice” in this jury."
+    assert page.member_name.text() == "alice"  # kept, to be corrected
+    page.member_name.clear()
+    page.member_code.setText("NOSUCHCODE")
+    page.add_member()
+    assert "NOSUCHCODE" in errors[-1]
+    assert [m.name for m in detail(page).members] == ["Alice"]
