@@ -767,8 +767,14 @@ def set_scores(session: Session, jury_id: uuid.UUID, lines: list[ScoreLine]) -> 
         if len(problems) > 10:
             shown.append(_("… and {n} more").format(n=len(problems) - 10))
         raise JuryError(_("Nothing was recorded. {problems}.").format(problems="; ".join(shown)))
+    existing = {
+        (row.member_id, row.candidate_id, row.criterion_id): row
+        for row in session.scalars(
+            select(JuryScore).where(JuryScore.member_id.in_([m.id for m in jury.members]))
+        )
+    }
     for (member_id, candidate_id, criterion_id), value in values.items():
-        row = session.get(JuryScore, (member_id, candidate_id, criterion_id))
+        row = existing.get((member_id, candidate_id, criterion_id))
         if row is None:
             session.add(JuryScore(member_id=member_id, candidate_id=candidate_id,
                                   criterion_id=criterion_id, score=value))  # fmt: skip
