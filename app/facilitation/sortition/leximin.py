@@ -33,6 +33,7 @@ import numpy as np
 
 from app.facilitation.sortition._core import (
     INF,
+    INFEASIBLE,
     OPTIMAL,
     Space,
     check_cancel,
@@ -86,8 +87,15 @@ def leximin(instance: Instance, *, progress: Progress | None = None, cancel=None
     check_cancel(cancel)
     report(progress, 0.6, _("Checking that the panels reach the target"))
     weights = combine(space, panels, target_counts)
-    if weights is not None:
+    if weights is None:
+        report(progress, 0.65, _("Completing the panels to reach the target"))
+        repaired = repair(space, panels, target_counts, cancel=cancel)
+        if repaired is not None:
+            panels, weights = repaired
+            details["method"] = "relaxation target reproduced after completion"
+    else:
         details["method"] = "relaxation target reproduced"
+    if weights is not None:
         chosen = [(space.as_tuple(p), w) for p, w in zip(panels, weights, strict=True)]
     else:
         details["method"] = "column generation"
@@ -96,6 +104,31 @@ def leximin(instance: Instance, *, progress: Progress | None = None, cancel=None
     details["seconds"] = round(time.perf_counter() - started, 3)
     report(progress, 1.0, _("Done"))
     return make_distribution(space.groups, chosen, len(instance.people), "leximin", details)
+
+
+def tighten(h: highspy.Highs) -> None:
+    """Feasibility tolerances well below :data:`HAIR`, so fixed levels stay reachable."""
+    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+
+
+def solve_with_loosening(h: highspy.Highs, fixed: np.ndarray, row_of) -> None:
+    """Solve; if rounding made the fixed levels unreachable, lower them a little and retry.
+
+    ``row_of(g, level)`` gives (row index, lower bound) of group ``g`` fixed at ``level``.
+    """
+    slack = HAIR
+    for _attempt in range(4):
+        status = run(h)
+        if status == OPTIMAL:
+            return
+        if status != INFEASIBLE:
+            break
+        slack *= 10
+        for g in np.flatnonzero(~np.isnan(fixed)):
+            row, low = row_of(int(g), max(0.0, float(fixed[g]) - slack))
+            h.changeRowBounds(row, float(low), INF)
+    raise solver_failure(status)
 
 
 # -- 1. the LEXIMIN of the LP relaxation ------------------------------------------------------
@@ -113,12 +146,11 @@ def relaxation_target(space: Space, *, cancel=None) -> np.ndarray:
     cost = np.zeros(n + 1)
     cost[z] = -1.0
     load(h, cost, np.zeros(n + 1), [*space.cap.astype(float), INF], rows)
+    tighten(h)
     fixed = np.full(n, np.nan)
     while np.isnan(fixed).any():
         check_cancel(cancel)
-        status = run(h)
-        if status != OPTIMAL:
-            raise solver_failure(status)
+        solve_with_loosening(h, fixed, lambda g, low: (first_group_row + g, low * space.cap[g]))
         solution = h.getSolution()
         level = float(solution.col_value[z])
         duals = np.abs(np.asarray(solution.row_dual[first_group_row:]))
@@ -134,7 +166,12 @@ def relaxation_target(space: Space, *, cancel=None) -> np.ndarray:
             h.changeCoeff(first_group_row + int(g), z, 0.0)
             low = max(0.0, (level - HAIR)) * float(space.cap[g])
             h.changeRowBounds(first_group_row + int(g), low, INF)
-    return np.clip(fixed, 0.0, 1.0)
+    # the point itself (consistent with the constraints), not the rounded levels
+    h.changeColCost(z, 0.0)
+    h.changeColBounds(z, 0.0, 0.0)
+    solve_with_loosening(h, fixed, lambda g, low: (first_group_row + g, low * space.cap[g]))
+    counts = np.clip(np.asarray(h.getSolution().col_value[:n], dtype=float), 0.0, space.cap)
+    return counts / space.cap
 
 
 # -- 2. herding -------------------------------------------------------------------------------
@@ -178,7 +215,8 @@ def combine(
     rows = []
     for g in range(space.n):
         cols = np.flatnonzero(matrix[:, g])
-        rows.append((cols, matrix[cols, g], target_counts[g], target_counts[g]))
+        slack = 1e-9 * space.cap[g]
+        rows.append((cols, matrix[cols, g], target_counts[g] - slack, target_counts[g] + slack))
     rows.append((range(len(panels)), [1.0] * len(panels), 1.0, 1.0))
     h = new_highs()
     h.setOptionValue("solver", "pdlp")
@@ -194,6 +232,72 @@ def combine(
     if float(residual.max()) > RESIDUAL_TOL:
         return None
     return [float(w) for w in weights]
+
+
+def repair(
+    space: Space,
+    panels: Sequence[np.ndarray],
+    target_counts: np.ndarray,
+    *,
+    max_rounds: int = 60,
+    cancel=None,
+) -> tuple[list[np.ndarray], list[float]] | None:
+    """Add panels until the target is reproduced: column generation on the LP that minimises
+    the total deviation (in probability) from the target. None if the deviation stays."""
+    n, inv_cap = space.n, 1.0 / space.cap
+    panels = list(panels)
+    known = {p.tobytes() for p in panels}
+    h = new_highs()
+    tighten(h)
+    # columns: plus[g], minus[g] deviations, then one per panel
+    rows = [([g, n + g], [1.0, -1.0], target_counts[g], target_counts[g]) for g in range(n)]
+    rows.append(([], [], 1.0, 1.0))
+    load(h, np.concatenate([inv_cap, inv_cap]), np.zeros(2 * n), np.full(2 * n, INF), rows)
+
+    def add(y: np.ndarray) -> None:
+        idx = np.flatnonzero(y)
+        h.addCol(0.0, 0.0, INF, len(idx) + 1, np.append(idx, n).astype(np.int32),
+                 np.append(y[idx].astype(float), 1.0))  # fmt: skip
+
+    for y in panels:
+        add(y)
+    for _round in range(max_rounds):
+        check_cancel(cancel)
+        status = run(h)
+        if status != OPTIMAL:
+            return None
+        solution = h.getSolution()
+        values = np.asarray(solution.col_value, dtype=float)
+        deviation = (values[:n] + values[n : 2 * n]) * inv_cap
+        if deviation.max() <= RESIDUAL_TOL * 1e-2:
+            weights = np.clip(values[2 * n :], 0.0, None)
+            weights /= weights.sum()
+            residual = np.abs(weights @ np.array(panels, dtype=float) - target_counts) * inv_cap
+            if residual.max() > RESIDUAL_TOL:
+                return None
+            return panels, [float(w) for w in weights]
+        duals = np.asarray(solution.row_dual, dtype=float)
+        pi, sigma = duals[:n], duals[n]
+        scale = float(np.abs(pi).max(initial=0.0)) or 1.0
+        w = pi / scale
+        threshold = -sigma / scale + 1e-9
+        new = []
+        scores = np.array([w @ p for p in panels])
+        for k in np.argsort(-scores)[:5]:
+            y = space.improve(panels[int(k)], w)
+            if w @ y > threshold and y.tobytes() not in known:
+                new.append(y)
+                known.add(y.tobytes())
+        if not new:
+            y = space.best_panel(w)
+            if y is None or not w @ y > threshold or y.tobytes() in known:
+                return None
+            new.append(y)
+            known.add(y.tobytes())
+        for y in new:
+            panels.append(y)
+            add(y)
+    return None
 
 
 # -- 4. column generation ---------------------------------------------------------------------
@@ -232,14 +336,13 @@ def column_generation(
 
     for y in initial:
         add(y)
+    tighten(h)
     fixed = np.full(n, np.nan)
     levels: list[float] = []
     while np.isnan(fixed).any():
         while True:
             check_cancel(cancel)
-            status = run(h)
-            if status != OPTIMAL:
-                raise solver_failure(status)
+            solve_with_loosening(h, fixed, lambda g, low: (g, low))
             solution = h.getSolution()
             duals = np.asarray(solution.row_dual, dtype=float)
             group_duals = np.clip(duals[:n], 0.0, None)
@@ -279,9 +382,7 @@ def column_generation(
         report(progress, 0.6 + 0.4 * done / n, _("Fixing the probability levels"))
     h.changeColCost(z, 0.0)
     h.changeColBounds(z, 0.0, 0.0)
-    status = run(h)
-    if status != OPTIMAL:
-        raise solver_failure(status)
+    solve_with_loosening(h, fixed, lambda g, low: (g, low))
     lam = np.clip(np.asarray(h.getSolution().col_value[1:], dtype=float), 0.0, None)
     chosen = [(space.as_tuple(c), float(v)) for c, v in zip(columns, lam, strict=True)]
     return chosen, levels
