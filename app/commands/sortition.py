@@ -166,7 +166,6 @@ def cmd_sortition(args: argparse.Namespace) -> int:
     from app.facilitation.sortition import feasibility, files
     from app.facilitation.sortition.legacy import legacy_distribution
     from app.facilitation.sortition.leximin import leximin
-    from app.facilitation.sortition.model import Distribution
 
     instance = files.read_instance(
         args.categories, args.people, args.size, household_columns=_columns(args.household_columns)
@@ -182,14 +181,7 @@ def cmd_sortition(args: argparse.Namespace) -> int:
         relaxed = check.relaxation
     progress = StderrProgress()
     if args.distribution:
-        try:
-            distribution = Distribution.from_json(args.distribution.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise AtelierError(
-                _("“{path}” cannot be read: {reason}").format(
-                    path=args.distribution, reason=exc.strerror
-                )
-            ) from exc
+        distribution = _saved_distribution(args.distribution, instance)
     elif args.algorithm == "leximin":
         distribution = leximin(instance, progress=progress)
     else:
@@ -276,6 +268,33 @@ def cmd_sortition(args: argparse.Namespace) -> int:
         print(_("Written to {path}").format(path=args.output))
     print(_("Seed: {seed}").format(seed=seed))
     return 0
+
+
+def _saved_distribution(path: Path, instance):
+    """A distribution saved by ``--save-distribution`` (or a bare distribution JSON)."""
+    import json
+
+    from app.facilitation.sortition.model import Distribution, Instance
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AtelierError(
+            _("“{path}” cannot be read: {reason}").format(path=path, reason=exc.strerror)
+        ) from exc
+    except ValueError as exc:
+        raise AtelierError(
+            _("“{path}” is not valid JSON: {reason}").format(path=path, reason=exc)
+        ) from exc
+    if isinstance(data, dict) and "distribution" in data:
+        if "instance" in data and Instance.from_dict(data["instance"]) != instance:
+            raise AtelierError(
+                _("“{path}” was computed for other volunteers or other quotas.").format(path=path)
+            )
+        data = data["distribution"]
+    if not isinstance(data, dict):
+        raise AtelierError(_("“{path}” holds no distribution.").format(path=path))
+    return Distribution.from_dict(data)
 
 
 def _print_infeasible(check, as_json: bool) -> None:

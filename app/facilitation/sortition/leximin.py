@@ -19,13 +19,13 @@ How (see ``shared/notes/LEXIMIN-on-HiGHS.md`` for the measurements behind it):
    column generation: a primal-simplex master over the panels found so far and a pricing step
    (swap local search first, then an integer programme), several columns per round.
 
-``details`` of the distribution records which path was taken, the levels and the timings.
+``details`` of the distribution records which path was taken and the levels (nothing that
+varies between runs, so the same instance gives the same digest).
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Sequence
 
 import highspy
@@ -63,7 +63,6 @@ PDLP_ITERATIONS = 20_000
 
 def leximin(instance: Instance, *, progress: Progress | None = None, cancel=None) -> Distribution:
     """The LEXIMIN distribution of ``instance``; raises SortitionError if no panel exists."""
-    started = time.perf_counter()
     space = Space(instance)
     check_cancel(cancel)
     report(progress, 0.0, _("Looking for a first panel"))
@@ -101,7 +100,6 @@ def leximin(instance: Instance, *, progress: Progress | None = None, cancel=None
         details["method"] = "column generation"
         chosen, levels = column_generation(space, panels, progress=progress, cancel=cancel)
         details["levels"] = levels
-    details["seconds"] = round(time.perf_counter() - started, 3)
     report(progress, 1.0, _("Done"))
     return make_distribution(space.groups, chosen, len(instance.people), "leximin", details)
 

@@ -308,7 +308,10 @@ class Distribution:
 
     @classmethod
     def from_json(cls, text: str) -> Distribution:
-        data = _loads(text)
+        return cls.from_dict(_loads(text))
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Distribution:
         try:
             return cls(
                 groups=tuple(tuple(int(i) for i in g) for g in data["groups"]),
