@@ -15,7 +15,6 @@ from collections.abc import Sequence
 import highspy
 import numpy as np
 
-from app.errors import Cancelled
 from app.facilitation.sortition.model import Instance, Progress, SortitionError
 from app.i18n import _
 
@@ -234,9 +233,3 @@ class Space:
             if self.home[b] >= 0:
                 occupied[self.home[b]] += 1
         return y
-
-
-def ensure_not_cancelled(cancel) -> None:
-    """Raise :class:`Cancelled` when the token was set."""
-    if cancel is not None and cancel.cancelled:
-        raise Cancelled(_("Cancelled: nothing was changed."))
