@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -115,7 +114,7 @@ def test_open_close_and_show_the_result(qtbot, area, errors, answers) -> None:
     assert area.current().status == "open"
     assert area.buttons["close"].isEnabled() and not area.buttons["open"].isEnabled()
     with area.store.session() as s:
-        for ballot in ({1}, {1, 2}, {1}, {0}):
+        for ballot in ({1}, {1, 2}, {1}, {0}, {0}):  # no tie: 3, 2, 1
             votes.cast_ballot(s, info.id, frozenset(ballot))
         votes.cast_ballot(s, info.id, None, status="blank")
     area.refresh_votes()
@@ -123,12 +122,12 @@ def test_open_close_and_show_the_result(qtbot, area, errors, answers) -> None:
     assert len(answers) == 1 and "Que planter ?" in answers[0]
     assert errors == []
     assert area.model.data(area.model.index(0, 3)) == "Closed, counted"
-    assert [area.model.data(area.model.index(0, c)) for c in (4, 5, 6)] == ["4", "1", "0"]
+    assert [area.model.data(area.model.index(0, c)) for c in (4, 5, 6)] == ["5", "1", "0"]
     view = area.windows[-1]
     assert isinstance(view, ResultView) and view.isVisible()
     assert view.ranking.row_at(0)[1:] == ("Érables", "3", True)
     assert view.chart.bar_count() == 3
-    assert "Valid ballots: 4" in view.counts_label.text()
+    assert "Valid ballots: 5" in view.counts_label.text()
     assert "blank: 1" in view.counts_label.text()
     view.close()
     qtbot.mouseClick(area.buttons["publish"], Qt.MouseButton.LeftButton)
@@ -140,6 +139,7 @@ def test_closing_needs_a_yes(qtbot, area, monkeypatch) -> None:
     info = create(area, "Que planter ?", "approval", ["Tilleuls", "Érables"])
     with area.store.session() as s:
         votes.open_vote(s, info.id)
+        votes.cast_ballot(s, info.id, frozenset({1}))
     area.refresh_votes()
     monkeypatch.setattr(
         QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.No)
@@ -165,18 +165,6 @@ def test_the_area_lists_each_status_and_empty_states(area) -> None:
     shown = [area.model.data(area.model.index(r, 3)) for r in range(area.model.rowCount())]
     assert shown == ["Draft", "Open for voting", "Closed, counted"]
     assert area.model.data(area.model.index(2, 1)) == "Borda count"
-
-
-def test_missing_windows_are_announced(area, errors, monkeypatch) -> None:
-    info = create(area, "Que planter ?", "approval", ["Tilleuls", "Érables"])
-    with area.store.session() as s:
-        votes.open_vote(s, info.id)
-    area.refresh_votes()
-    monkeypatch.setitem(sys.modules, "app.views.votes.kiosk", None)
-    monkeypatch.setitem(sys.modules, "app.views.votes.entry", None)
-    area.open_kiosk()
-    area.enter_ballots()
-    assert errors == ["This part of the Votes area is not available yet."] * 2
 
 
 def count(method, options, ballots, rules=None, seed=7):
@@ -282,3 +270,75 @@ def test_the_buttons_open_paper_entry_and_the_kiosk(qtbot, area, errors, monkeyp
     kiosk.check_pin()
     qtbot.waitUntil(lambda: kiosk not in area.windows)
     assert len(errors) == 1
+
+
+def test_a_tie_is_broken_by_the_facilitators_recorded_order(qtbot, area, errors, monkeypatch):
+    from app.views.votes.tiebreak import TieDecisionDialog
+
+    info = create(
+        area, "Quel nom pour le parc ?", "approval", ["Parc Simone-Veil", "Parc des Œillets"]
+    )
+    with area.store.session() as s:
+        votes.open_vote(s, info.id)
+        votes.cast_ballot(s, info.id, frozenset({0}))
+        votes.cast_ballot(s, info.id, frozenset({1}))
+    area.refresh_votes(info.id)
+    seen: list[TieDecisionDialog] = []
+
+    def decide(dialog: TieDecisionDialog) -> int:
+        seen.append(dialog)
+        first = dialog.order.item(0).text()
+        dialog.decide.setChecked(True)
+        if first != "Parc des Œillets":
+            dialog.order.setCurrentRow(1)
+            qtbot.mouseClick(dialog.up, Qt.MouseButton.LeftButton)
+        assert dialog.order.item(0).text() == "Parc des Œillets"
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(TieDecisionDialog, "exec", decide)
+    qtbot.mouseClick(area.buttons["close"], Qt.MouseButton.LeftButton)
+    assert errors == [] and len(seen) == 1
+    with area.store.session() as s:
+        document = votes.frozen_result(s, info.id)
+    assert document["winner_names"] == ["Parc des Œillets"]
+    assert document["ties"][0]["rule"] == "decision"
+
+
+def test_cancelling_the_tie_dialog_leaves_the_vote_open(qtbot, area, monkeypatch):
+    from app.views.votes.tiebreak import TieDecisionDialog
+
+    info = create(area, "Quel nom ?", "approval", ["Un", "Deux"])
+    with area.store.session() as s:
+        votes.open_vote(s, info.id)
+        votes.cast_ballot(s, info.id, frozenset({0, 1}))
+    area.refresh_votes(info.id)
+    monkeypatch.setattr(TieDecisionDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    qtbot.mouseClick(area.buttons["close"], Qt.MouseButton.LeftButton)
+    assert area.current().status == "open"
+
+
+def test_ballots_are_imported_and_exported_from_the_area(qtbot, qloop, area, errors, tmp_path):
+    from app.facilitation.voting import formats
+    from app.views.votes.files import export_to, import_from
+
+    names = ["Tilleuls", "Érables", "Chênes"]
+    info = create(area, "Que planter ?", "borda", names)
+    qtbot.mouseClick(area.buttons["open"], Qt.MouseButton.LeftButton)
+    assert area.buttons["import"].isEnabled() and not area.buttons["export"].isEnabled()
+    source = tmp_path / "arbres.soc"
+    rankings = [((frozenset({1}), frozenset({0}), frozenset({2})), 12),
+                ((frozenset({2}), frozenset({1}), frozenset({0})), 5)]  # fmt: skip
+    formats.write_preflib(source, names, rankings, "soc")
+    assert qloop.run_until_complete(import_from(area, area.store, info.id, source)) == 17
+    wrong = tmp_path / "autre.soc"
+    formats.write_preflib(wrong, ["Platanes", "Érables"], [((frozenset({0}),), 1)], "soi")
+    assert qloop.run_until_complete(import_from(area, area.store, info.id, wrong)) is None
+    assert "“Platanes”" in errors[-1]
+    with area.store.session() as s:
+        assert votes.ballot_counts(s, info.id).valid == 17
+        votes.close_vote(s, info.id)
+    area.refresh_votes(info.id)
+    assert area.buttons["export"].isEnabled() and not area.buttons["import"].isEnabled()
+    out = tmp_path / "sortie.soc"
+    assert qloop.run_until_complete(export_to(area, area.store, info.id, out)) == 17
+    assert sorted(formats.read_preflib(out).ballots, key=lambda b: -b[1]) == rankings

@@ -14,10 +14,7 @@ import argparse
 from pathlib import Path
 
 from app.commands.common import print_json
-from app.errors import AtelierError
 from app.i18n import _, ngettext
-
-PREFLIB_SUFFIXES = (".soc", ".soi", ".toc", ".toi")
 
 
 def register_verb(subparsers: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
@@ -51,47 +48,22 @@ def register_verb(subparsers: argparse._SubParsersAction) -> list[argparse.Argum
 
 def _load(path: Path, method_name: str, seats: int | None):
     """(options, ballots, rules, extra JSON fields) for ``path`` and the method."""
-    from app.facilitation.voting import formats
-    from app.facilitation.voting.registry import method
+    from app.facilitation import vote_files
 
-    m = method(method_name)
-    suffix = path.suffix.lower()
+    data = vote_files.read_ballot_file(path)
+    vote_files.check_method(data, method_name)
     rules: dict = {}
     if seats is not None:
         rules["seats"] = seats
-    if suffix in PREFLIB_SUFFIXES:
-        if m.ballot != "ranking":
-            raise AtelierError(
-                _(
-                    "The method “{method}” does not count rankings; this file holds rankings."
-                ).format(method=m.name)
-            )
-        election = formats.read_preflib(path)
-        return election.options, election.ballots, rules, {"file_type": "preflib"}
-    if suffix == ".pb":
-        election = formats.read_pabulib(path)
-        kinds = {"approval": "approval", "ordinal": "ranking"}
-        if kinds.get(election.vote_type) != m.ballot:
-            raise AtelierError(
-                _("The method “{method}” cannot count this file's {type} ballots.").format(
-                    method=m.name, type=election.vote_type
-                )
-            )
-        rules.update(budget=election.budget, costs=election.costs)
-        if election.meta.get("rule", "").endswith("-comparison") and m.name == "mes":
-            rules["comparison"] = "satisfaction"
-        extra = {
-            "file_type": "pabulib",
-            "file_selected": None if election.selected is None else sorted(election.selected),
-        }
-        if election.selected is not None:
+    extra: dict = {"file_type": data.file_type}
+    if data.file_type == "pabulib":
+        rules.update(budget=data.budget, costs=data.costs)
+        if method_name == "mes":
+            rules.update(data.rules)
+        extra["file_selected"] = None if data.selected is None else sorted(data.selected)
+        if data.selected is not None:
             extra["matches_file_selected"] = None  # filled after the count
-        return election.options, election.ballots, rules, extra
-    raise AtelierError(
-        _("{file}: unknown file type (expected .soc, .soi, .toc, .toi or .pb).").format(
-            file=path.name
-        )
-    )
+    return data.options, data.ballots, rules, extra
 
 
 def cmd_tally(args: argparse.Namespace) -> int:

@@ -10,15 +10,17 @@ from __future__ import annotations
 import argparse
 import json
 import uuid
+from pathlib import Path
 
-from app.commands.common import open_for_reading, open_for_writing, print_json
+from app.commands.common import TextProgress, open_for_reading, open_for_writing, print_json
 from app.errors import AtelierError
+from app.facilitation import vote_files
 from app.facilitation import votes as V
 from app.facilitation.participants import find_participant
 from app.facilitation.sessions import find_session
 from app.facilitation.voting import registry
 from app.facilitation.voting.base import Result
-from app.i18n import _
+from app.i18n import _, ngettext
 
 
 def _json(text: str, what: str):
@@ -66,15 +68,24 @@ def print_result(result: Result) -> None:
             )
 
 
-def cmd_create(args: argparse.Namespace) -> int:
+def _vote_data(args: argparse.Namespace) -> V.VoteData:
     rules = _json(args.rules, _("rules")) if args.rules else {}
+    if args.from_file is not None:
+        if args.option:
+            raise AtelierError(_("Give the options with --option or --from-file, not both."))
+        data, _ballots = vote_files.vote_data_from_file(args.from_file, args.method, args.question)
+        data.rules.update(rules)
+        data.secret, data.eligibility = not args.named, args.eligibility
+        return data
+    if not args.option or not args.question:
+        raise AtelierError(_("Give the question (--question) and the options (--option)."))
     options = [V.OptionData(title) for title in args.option]
     if args.cost:
         if len(args.cost) != len(options):
             raise AtelierError(_("Give one --cost per --option."))
         for option, cost in zip(options, args.cost, strict=True):
             option.cost = cost
-    data = V.VoteData(
+    return V.VoteData(
         question=args.question,
         method=args.method,
         options=options,
@@ -82,6 +93,67 @@ def cmd_create(args: argparse.Namespace) -> int:
         secret=not args.named,
         eligibility=args.eligibility,
     )
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_for_reading(args.path) as ws, ws.session() as session:
+        session_id = find_session(session, args.session) if args.session else None
+        infos = V.list_votes(session, session_id)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": str(i.id),
+                    "question": i.question,
+                    "method": i.method,
+                    "status": i.status,
+                    "valid": i.counts.valid,
+                    "blank": i.counts.blank,
+                    "spoiled": i.counts.spoiled,
+                }
+                for i in infos
+            ]
+        )
+        return 0
+    for i in infos:
+        print(f"{i.id}  {i.status:<9}  {i.method:<17}  {i.question}")
+    if not infos:
+        print(_("No votes."))
+    return 0
+
+
+def cmd_import_ballots(args: argparse.Namespace) -> int:
+    with open_for_writing(args.path) as ws, ws.session() as session:
+        count = vote_files.import_ballots(
+            session, _vote_id(args.vote), args.file, progress=TextProgress(_("Importing"))
+        )
+    if args.json:
+        print_json({"vote": args.vote, "imported": count})
+    else:
+        print(
+            ngettext(
+                "Imported {n} ballot from {file}.", "Imported {n} ballots from {file}.", count
+            ).format(n=count, file=args.file.name)
+        )
+    return 0
+
+
+def cmd_export_ballots(args: argparse.Namespace) -> int:
+    with open_for_reading(args.path) as ws, ws.session() as session:
+        count = vote_files.export_ballots(session, _vote_id(args.vote), args.file)
+    if args.json:
+        print_json({"vote": args.vote, "exported": count, "file": str(args.file)})
+    else:
+        print(
+            ngettext("Wrote {n} ballot to {file}.", "Wrote {n} ballots to {file}.", count).format(
+                n=count, file=args.file
+            )
+        )
+    return 0
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    data = _vote_data(args)
     with open_for_writing(args.path) as ws, ws.session() as session:
         vote_id = V.create_vote(session, find_session(session, args.session), data)
     if args.json:
@@ -176,13 +248,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     create = verb("create", _("create a vote (draft) in a session"), cmd_create, vote=False)
     create.add_argument("--session", required=True, help=_("the session (id or title)"))
-    create.add_argument("--question", required=True, help=_("the question put to the vote"))
+    create.add_argument("--question", help=_("the question put to the vote"))
     create.add_argument(
         "--method", required=True, choices=sorted(registry.METHODS), help=_("counting method")
     )
     create.add_argument(
-        "--option", action="append", required=True, metavar="TITLE",
-        help=_("an option (repeat for each)"),
+        "--option", action="append", metavar="TITLE", help=_("an option (repeat for each)"),
+    )  # fmt: skip
+    create.add_argument(
+        "--from-file", type=Path, metavar="FILE",
+        help=_("take the options (and costs, budget) from a PrefLib or pabulib file"),
     )  # fmt: skip
     create.add_argument("--cost", action="append", type=float, help=_("an option's cost"))
     create.add_argument("--rules", help=_('the method\'s rules as JSON, e.g. {"seats": 2}'))
@@ -207,3 +282,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     verb("tally", _("the result (frozen at closing, or a provisional count)"), cmd_tally)
     verb("publish", _("publish a closed vote's result"), cmd_publish)
+    listing = verb("list", _("list the votes"), cmd_list, vote=False)
+    listing.add_argument("--session", help=_("only this session's votes (id or title)"))
+    imported = verb(
+        "import-ballots", _("add the ballots of a PrefLib or pabulib file to an open vote"),
+        cmd_import_ballots,
+    )  # fmt: skip
+    exported = verb(
+        "export-ballots",
+        _("write a closed vote's ballots to a PrefLib (.soc, .soi, .toc, .toi) or pabulib (.pb) "
+          "file"),
+        cmd_export_ballots,
+    )  # fmt: skip
+    for parser in (imported, exported):
+        parser.add_argument("file", type=Path, metavar="FILE", help=_("the ballot file"))

@@ -97,7 +97,8 @@ def ballot_from_json(kind: str, value: Any) -> Any:
 # --------------------------------------------------------------------------- drafting
 
 
-def _vote(session: Session, vote_id: uuid.UUID) -> Vote:
+def get_vote(session: Session, vote_id: uuid.UUID) -> Vote:
+    """The vote, or a translated refusal if it no longer exists."""
     vote = session.get(Vote, vote_id)
     if vote is None:
         raise VoteError(_("This vote no longer exists."))
@@ -140,7 +141,7 @@ def create_vote(session: Session, session_id: uuid.UUID, data: VoteData) -> uuid
 
 def open_vote(session: Session, vote_id: uuid.UUID) -> int:
     """Open a draft vote; the tie-break seed is drawn now and recorded. Returns the seed."""
-    vote = _vote(session, vote_id)
+    vote = get_vote(session, vote_id)
     if vote.status != "draft":
         raise VoteError(_("Only a draft vote can be opened."))
     vote.status = "open"
@@ -187,7 +188,7 @@ def cast_ballot(
     """Record one ballot (checked against the method's rules) and commit at once, so a crash
     never loses a confirmed ballot. ``voter_id`` marks that person as having voted; in a
     secret vote the ballot itself keeps no trace of them."""
-    vote = _vote(session, vote_id)
+    vote = get_vote(session, vote_id)
     if vote.status != "open":
         raise VoteError(_("This vote is not open."))
     if status not in BALLOT_STATUSES:
@@ -197,11 +198,7 @@ def cast_ballot(
     method = registry.method(vote.method)
     content = None
     if status == "valid":
-        options = [o.title for o in vote.options]
-        # Counting the ballot alone applies every check of the method (InvalidBallot).
-        registry.count(
-            vote.method, options, [(ballot, 1)], rules=_rules(vote), tiebreak=TieBreaker(seed=1)
-        )
+        check_ballots(vote, [(ballot, 1)])
         content = ballot_to_json(method.ballot, ballot)
     if voter_id is not None:
         if not _may_vote(session, vote, voter_id):
@@ -224,9 +221,16 @@ def cast_ballot(
     return row.id
 
 
+def check_ballots(vote: Vote, ballots: list[tuple[Any, int]]) -> None:
+    """Raise InvalidBallot (saying why) unless every ballot fits the vote's method and rules."""
+    options = [o.title for o in vote.options]
+    # Counting applies every check of the method; the seed is irrelevant to validity.
+    registry.count(vote.method, options, ballots, rules=_rules(vote), tiebreak=TieBreaker(seed=1))
+
+
 def ballot_kind(session: Session, vote_id: uuid.UUID) -> str:
     """The shape of this vote's ballots ("approval", "ranking", …; see voting/base.py)."""
-    return registry.method(_vote(session, vote_id).method).ballot
+    return registry.method(get_vote(session, vote_id).method).ballot
 
 
 def has_voted(session: Session, vote_id: uuid.UUID, participant_id: uuid.UUID) -> bool:
@@ -290,11 +294,17 @@ def _ballots(session: Session, vote: Vote) -> tuple[list[tuple[Any, int]], int, 
     return valid, blank, spoiled, digest
 
 
+def valid_ballots(session: Session, vote_id: uuid.UUID) -> tuple[list[tuple[Any, int]], int, int]:
+    """(valid weighted ballots in the method's shape, blank, spoiled)."""
+    ballots, blank, spoiled, _digest = _ballots(session, get_vote(session, vote_id))
+    return ballots, blank, spoiled
+
+
 def tally(
     session: Session, vote_id: uuid.UUID, *, decided_order: list[int] | None = None
 ) -> Result:
     """Count the ballots as they stand (a preview while open; the official count at close)."""
-    vote = _vote(session, vote_id)
+    vote = get_vote(session, vote_id)
     ballots, blank, spoiled, _digest = _ballots(session, vote)
     rules = _rules(vote)
     return registry.count(
@@ -312,7 +322,7 @@ def close_vote(
     session: Session, vote_id: uuid.UUID, *, decided_order: list[int] | None = None
 ) -> Result:
     """Freeze the ballots, count them once, record result and hashes in the audit log."""
-    vote = _vote(session, vote_id)
+    vote = get_vote(session, vote_id)
     if vote.status != "open":
         raise VoteError(_("Only an open vote can be closed."))
     result = tally(session, vote_id, decided_order=decided_order)
@@ -342,7 +352,7 @@ def close_vote(
 
 
 def publish_vote(session: Session, vote_id: uuid.UUID) -> None:
-    vote = _vote(session, vote_id)
+    vote = get_vote(session, vote_id)
     if vote.status != "closed":
         raise VoteError(_("Only a closed vote can be published."))
     vote.status = "published"
@@ -353,20 +363,20 @@ def publish_vote(session: Session, vote_id: uuid.UUID) -> None:
 
 def frozen_result(session: Session, vote_id: uuid.UUID) -> dict | None:
     """The result stored at closing (None before)."""
-    vote = _vote(session, vote_id)
+    vote = get_vote(session, vote_id)
     return json.loads(vote.result) if vote.result else None
 
 
 def verify_ballots(session: Session, vote_id: uuid.UUID) -> bool:
     """True when the ballots still hash to what was recorded at closing."""
-    vote = _vote(session, vote_id)
+    vote = get_vote(session, vote_id)
     if vote.ballots_hash is None:
         return False
     return _ballots(session, vote)[3] == vote.ballots_hash
 
 
 def delete_draft(session: Session, vote_id: uuid.UUID) -> None:
-    vote = _vote(session, vote_id)
+    vote = get_vote(session, vote_id)
     if vote.status != "draft":
         raise VoteError(_("Only a draft vote can be deleted; a vote that ran stays on record."))
     session.execute(delete(Vote).where(Vote.id == vote.id))
@@ -394,7 +404,7 @@ class VoteInfo:
 
 def vote_info(session: Session, vote_id: uuid.UUID) -> VoteInfo:
     """Everything a screen needs to show one vote."""
-    vote = _vote(session, vote_id)
+    vote = get_vote(session, vote_id)
     method = registry.method(vote.method)
     return VoteInfo(
         id=vote.id,

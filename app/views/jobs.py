@@ -63,3 +63,12 @@ async def run_job(
         dialog.canceled.disconnect(token.cancel)
         dialog.close()
         dialog.deleteLater()
+
+
+def track(widget: QWidget, coroutine) -> asyncio.Future:
+    """Schedule ``coroutine`` on the running loop, kept alive as long as ``widget`` is."""
+    future = asyncio.ensure_future(coroutine)
+    tasks = widget.__dict__.setdefault("_tasks", set())
+    tasks.add(future)
+    future.add_done_callback(tasks.discard)
+    return future

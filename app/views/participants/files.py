@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -31,7 +30,7 @@ from app.facilitation.vocabularies import load_vocabularies
 from app.i18n import N_, _, ngettext
 from app.store import Store
 from app.views import dialogs
-from app.views.jobs import run_job
+from app.views.jobs import run_job, track
 from app.views.models.base import Index, RowTableModel
 
 TABLE_FILTER = "CSV, Excel (*.csv *.txt *.tsv *.xlsx)"
@@ -77,14 +76,6 @@ def allowed_values(target: str, vocabularies) -> list[tuple[str, str]]:
     return []
 
 
-def _track(widget, coroutine) -> asyncio.Future:
-    future = asyncio.ensure_future(coroutine)
-    tasks = widget.__dict__.setdefault("_tasks", set())
-    tasks.add(future)
-    future.add_done_callback(tasks.discard)
-    return future
-
-
 # --------------------------------------------------------------------------- export
 
 
@@ -96,7 +87,7 @@ def export_dialog(area) -> None:
         "CSV (*.csv);;Excel (*.xlsx)",
     )
     if name:
-        _track(area, export_to(area, Path(name), area.search.text()))
+        track(area, export_to(area, Path(name), area.search.text()))
 
 
 async def export_to(parent, path: Path, search: str = "") -> int | None:
@@ -465,6 +456,6 @@ class CheckPage(QWizardPage):
 
     def validatePage(self) -> bool:
         wizard: ImportWizard = self.wizard()
-        future = _track(wizard, wizard.run_import())
+        future = track(wizard, wizard.run_import())
         future.add_done_callback(lambda f: f.result() and wizard.accept())
         return False  # the wizard closes when the import job has finished

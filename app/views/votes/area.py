@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -154,6 +155,8 @@ class VotesArea(QWidget):
             ("close", _("Close and count"), self.close_vote),
             ("publish", _("Publish"), self.publish_vote),
             ("result", _("Show the result"), self.show_result),
+            ("import", _("Import ballots…"), self.import_ballots),
+            ("export", _("Export ballots…"), self.export_ballots),
         ):
             button = QPushButton(text, self)
             button.setObjectName(f"vote_{key}")
@@ -226,6 +229,8 @@ class VotesArea(QWidget):
             "close": status == "open",
             "publish": status == "closed",
             "result": status in ("closed", "published"),
+            "import": status == "open",
+            "export": status in ("closed", "published"),
         }
         for key, button in self.buttons.items():
             button.setEnabled(enabled[key])
@@ -261,10 +266,26 @@ class VotesArea(QWidget):
         self._run(_("Open the vote"), votes.open_vote)
 
     def close_vote(self) -> None:
+        """Close after a confirmation; when the count meets ties, the facilitators choose
+        between the recorded draw and their own order (TieDecisionDialog)."""
+        from app.views.votes.tiebreak import TieDecisionDialog
+
         info = self.current()
         if info is None:
             return
-        if not confirm(
+        try:
+            with self.store.session() as s:
+                preview = votes.tally(s, info.id)
+        except AtelierError as error:
+            dialogs.show_error(self, _("Close and count"), str(error))
+            return
+        decided: list[int] | None = None
+        if preview.ties:
+            dialog = TieDecisionDialog(preview, info.question, self)
+            if not dialog.exec():
+                return
+            decided = dialog.decided_order()
+        elif not confirm(
             self,
             _("Close and count"),
             _(
@@ -273,7 +294,8 @@ class VotesArea(QWidget):
             ).format(question=info.question),
         ):
             return
-        if self._run(_("Close and count"), votes.close_vote):
+        closing = partial(votes.close_vote, decided_order=decided)
+        if self._run(_("Close and count"), closing):
             self.show_result()
 
     def publish_vote(self) -> None:
@@ -322,18 +344,12 @@ class VotesArea(QWidget):
         with contextlib.suppress(RuntimeError):
             self.refresh_votes()
 
-    def _not_available(self, title: str) -> None:
-        dialogs.show_error(self, title, _("This part of the Votes area is not available yet."))
-
     def enter_ballots(self) -> None:
         info = self.current()
         if info is None:
             return
-        try:
-            from app.views.votes.entry import BallotEntryDialog
-        except ImportError:
-            self._not_available(_("Enter paper ballots"))
-            return
+        from app.views.votes.entry import BallotEntryDialog
+
         try:
             dialog = BallotEntryDialog(self.store, info.id, self)
             dialog.exec()
@@ -345,11 +361,8 @@ class VotesArea(QWidget):
         info = self.current()
         if info is None:
             return
-        try:
-            from app.views.votes.kiosk import KioskWindow
-        except ImportError:
-            self._not_available(_("Kiosk"))
-            return
+        from app.views.votes.kiosk import KioskWindow
+
         pin, ok = QInputDialog.getText(
             self,
             _("Kiosk"),
@@ -372,6 +385,20 @@ class VotesArea(QWidget):
         self.windows.append(window)
         window.destroyed.connect(lambda *_a, w=window: self._forget(w))
         window.showFullScreen()
+
+    def import_ballots(self) -> None:
+        from app.views.votes.files import choose_import
+
+        info = self.current()
+        if info is not None:
+            choose_import(self, self.store, info.id, done=lambda: self.refresh_votes(info.id))
+
+    def export_ballots(self) -> None:
+        from app.views.votes.files import choose_export
+
+        info = self.current()
+        if info is not None:
+            choose_export(self, self.store, info.id, info.ballot)
 
     def showEvent(self, event) -> None:
         # Sessions may have been added in another area since.
