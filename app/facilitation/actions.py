@@ -325,12 +325,16 @@ def create_action(
     *,
     author: str | None = None,
     today: date | None = None,
+    action_id: uuid.UUID | None = None,
 ) -> ActionInfo:
-    """Add an action to the plan (created today unless ``data.created_on`` says otherwise)."""
+    """Add an action to the plan (created today unless ``data.created_on`` says otherwise).
+    ``action_id`` gives it a known id (redoing an undone creation brings back the same one)."""
     _committee(session, committee_id)
     today = today or today_local()
     data = _clean(session, committee_id, replace(data, created_on=data.created_on or today))
-    action = Action(id=uuid.uuid4(), committee_id=committee_id)
+    if action_id is not None and session.get(Action, action_id) is not None:
+        raise CommitteeError(_("This action already exists."))
+    action = Action(id=action_id or uuid.uuid4(), committee_id=committee_id)
     for name in (f.name for f in fields(ActionData)):
         setattr(action, name, getattr(data, name))
     session.add(action)
@@ -521,17 +525,19 @@ def record_review(
     *,
     author: str | None = None,
     today: date | None = None,
+    at: datetime | None = None,
 ) -> ActionUpdate:
     """Record a meeting's review of one action: the changes agreed, linked to the meeting in
-    the history. An action reviewed without change gets a "reviewed" line, so the history
-    shows it was looked at."""
+    the history (dated ``at``, default now). An action reviewed without change gets a
+    "reviewed" line, so the history shows it was looked at."""
     meeting = _meeting(session, meeting_id)
     action = _action(session, action_id)
     if meeting.committee_id != action.committee_id:
         raise CommitteeError(_("This action belongs to another committee than the meeting."))
     result = update_action(
-        session, action.id, changes or {}, author=author, meeting_id=meeting.id, today=today
-    )
+        session, action.id, changes or {}, author=author, meeting_id=meeting.id, today=today,
+        at=at,
+    )  # fmt: skip
     if not result.changes:
         session.add(
             ActionChange(
@@ -540,6 +546,7 @@ def record_review(
                 new_value=meeting.title,
                 author=_author(author),
                 session_id=meeting.id,
+                created_at=at or utcnow(),
             )
         )
         session.commit()

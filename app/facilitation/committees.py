@@ -264,6 +264,43 @@ def find_jury_panel(session: Session, ref: str) -> uuid.UUID:
     )
 
 
+@dataclass(frozen=True)
+class JuryChoice:
+    """A citizen jury a committee can take its members from, with how many sit on it."""
+
+    id: uuid.UUID
+    title: str
+    sitting: int
+
+
+def jury_choices(session: Session, process_id: uuid.UUID) -> list[JuryChoice]:
+    """The citizen juries (panels) of a process, by title, with their sitting members (the
+    people :func:`add_panel_members` would add)."""
+    sitting = (
+        select(PanelSeat.panel_id, func.count().label("n"))
+        .join(Participant, Participant.id == PanelSeat.participant_id)
+        .where(
+            PanelSeat.kind == "selected",
+            PanelSeat.status == "active",
+            Participant.erased_at.is_(None),
+        )
+        .group_by(PanelSeat.panel_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Panel.id, Panel.title, func.coalesce(sitting.c.n, 0))
+        .outerjoin(sitting, sitting.c.panel_id == Panel.id)
+        .where(Panel.process_id == process_id)
+    ).all()
+    return sorted((JuryChoice(*row) for row in rows), key=lambda j: fold(j.title))
+
+
+def organisation_choices(session: Session) -> list[tuple[uuid.UUID, str]]:
+    """Every organisation as (id, name), by name (for an owner or member picker)."""
+    rows = session.execute(select(Organisation.id, Organisation.name)).all()
+    return sorted(((r[0], r[1]) for r in rows), key=lambda r: fold(r[1]))
+
+
 def _pick(rows: list[tuple[uuid.UUID, str]], ref: str) -> uuid.UUID | list[str]:
     """The id ``ref`` names among (id, name) rows: the id itself, an exact name, or a unique
     name prefix (accents and case ignored); otherwise the names it matches."""

@@ -12,6 +12,7 @@ from app.i18n import N_, _
 from app.store import Store
 from app.views.areas.empty_state import EmptyState
 from app.views.areas.processes import ProcessesArea
+from app.views.committees.area import CommitteesArea
 from app.views.participants.area import ParticipantsArea
 from app.views.votes.area import VotesArea
 
@@ -41,11 +42,8 @@ AREAS: tuple[Area, ...] = (
         N_("Citizen juries drawn by lot will live here: quotas by gender, age, neighbourhood, "
            "a fair and reproducible draw (LEXIMIN) with alternates, and evaluation juries that "
            "score candidates on weighted criteria.\n\nNot available in this version yet."))),
-    Area("committees", N_("Committees"), QStyle.StandardPixmap.SP_FileDialogListView, _coming(
-        N_("Committees"),
-        N_("Follow-up committees will live here: members, meetings, the action plan, "
-           "decisions and indicators, and the annual review.\n\n"
-           "Not available in this version yet."))),
+    Area("committees", N_("Committees"), QStyle.StandardPixmap.SP_FileDialogListView,
+         lambda store, undo_stack: CommitteesArea(store, undo_stack)),
     Area("documents", N_("Documents"), QStyle.StandardPixmap.SP_FileIcon, _coming(
         N_("Documents"),
         N_("Printable documents will live here: the session summary for the council, sign-in "

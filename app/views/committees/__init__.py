@@ -1,0 +1,1 @@
+"""The Committees area: follow-up committees, their plan, meetings, indicators and review."""
