@@ -237,7 +237,7 @@ def mes_fixed(
     left = [share] * len(weights)
     # project → the last effective-support figure (an upper bound: it only goes down)
     bound: dict[int, float] = {}
-    payers_of = [sum(weights[g] for g in approvers[c]) for c in range(inst.n)]
+    payers_of = inst.approvals  # voters approving each project
     for c in range(inst.n):
         if approvers[c]:
             bound[c] = math.inf
@@ -291,7 +291,8 @@ def mes_fixed(
         chosen = best[0]
         rho = best_rho[chosen]
         for g in approvers[chosen]:
-            left[g] = max(0.0, left[g] - rho)
+            remains = left[g] - rho
+            left[g] = remains if remains > 0.0 else 0.0
         funded.append(chosen)
         prices.append(rho)
         del bound[chosen]
