@@ -112,6 +112,10 @@ def report(progress: Progress | None, fraction: float, message: str) -> None:
         progress(min(1.0, max(0.0, fraction)), message)
 
 
+#: at most this many swaps are tried from one evaluation of all swaps
+_BATCH = 80
+
+
 class Space:
     """Panels as count vectors over the instance's groups, with numpy data for fast search."""
 
@@ -125,6 +129,7 @@ class Space:
         self.rows = np.zeros((self.n, ncat), dtype=np.int64)
         for g, members in enumerate(self.groups):
             self.rows[g] = instance.person_quotas[members[0]]
+        self.row_lists = self.rows.tolist()
         self.qmin = np.array([q.min for q in instance.quotas], dtype=np.int64)
         self.qmax = np.array([q.max for q in instance.quotas], dtype=np.int64)
         group_of = {m[0]: g for g, m in enumerate(self.groups) if len(m) == 1}
@@ -195,41 +200,60 @@ class Space:
     def improve(self, y: np.ndarray, weights: np.ndarray, max_swaps: int = 10_000) -> np.ndarray:
         """Best-improvement one-for-one swaps that keep the panel valid; returns a new vector."""
         y = y.copy()
+        weights = np.asarray(weights, dtype=float)
         counts = self.quota_counts(y)
         occupied = np.zeros(len(self.households) + 1, dtype=np.int64)
         for k, gs in enumerate(self.households):
             occupied[k] = y[gs].sum()
-        ncat = self.rows.shape[1]
+        has_homes = bool(self.households)
+        columns = self.rows.T  # categories × groups
+        eps = 1e-9 * max(1e-12, float(np.abs(weights).max(initial=0.0)))
         for _step in range(max_swaps):
             present = np.flatnonzero(y)
+            w_out = weights[present]
+            # only groups that could improve on the cheapest seat are worth looking at
+            cand = np.flatnonzero((weights > w_out.min() + eps) & (y < self.cap))
+            if cand.size == 0:
+                break
             can_add = counts + 1 <= self.qmax
             can_remove = counts - 1 >= self.qmin
-            ok = np.broadcast_to(y < self.cap, (len(present), self.n)).copy()
-            home_b = self.home
-            busy = occupied[home_b] > 0
-            busy = busy & (home_b >= 0)
-            # b's household is busy unless a is the one occupying it
-            same_home = (home_b[None, :] == self.home[present][:, None]) & (home_b[None, :] >= 0)
-            ok &= ~busy[None, :] | same_home
-            for c in range(ncat):
-                ra = self.rows[present, c][:, None]
-                rb = self.rows[:, c][None, :]
-                ok &= (ra == rb) | (can_add[rb] & can_remove[ra])
-            ok[np.arange(len(present)), present] = False
-            gain = np.where(ok, weights[None, :] - weights[present][:, None], -np.inf)
-            flat = int(np.argmax(gain))
-            a_pos, b = divmod(flat, self.n)
-            best = gain[a_pos, b]
-            scale = max(1e-12, float(np.abs(weights).max(initial=0.0)))
-            if not best > 1e-9 * scale:
+            ok = np.ones((len(present), len(cand)), dtype=bool)
+            for col in columns:
+                ra = col[present]
+                rb = col[cand]
+                ok &= (ra[:, None] == rb[None, :]) | (can_remove[ra][:, None] & can_add[rb])
+            if has_homes:
+                hb = self.home[cand]
+                busy = (hb >= 0) & (occupied[hb] > 0)
+                # b's household is busy unless a is the one occupying it
+                ok &= ~busy | ((hb[None, :] == self.home[present][:, None]) & (hb >= 0))
+            gain = np.where(ok, weights[cand][None, :] - w_out[:, None], -np.inf)
+            good = np.flatnonzero(gain > eps)
+            if good.size == 0:
                 break
-            a = int(present[a_pos])
-            y[a] -= 1
-            y[b] += 1
-            counts[self.rows[a]] -= 1
-            counts[self.rows[b]] += 1
-            if self.home[a] >= 0:
-                occupied[self.home[a]] -= 1
-            if self.home[b] >= 0:
-                occupied[self.home[b]] += 1
+            # the weights do not change during the search: apply the best swaps of this matrix
+            # one after the other, re-checking each against the counts as they are now
+            order = good[np.argsort(-gain.flat[good], kind="stable")][:_BATCH]
+            for flat in order.tolist():
+                a_pos, b_pos = divmod(flat, len(cand))
+                a, b = int(present[a_pos]), int(cand[b_pos])
+                if self._swap_ok(y, counts, occupied, a, b):
+                    y[a] -= 1
+                    y[b] += 1
+                    counts[self.rows[a]] -= 1
+                    counts[self.rows[b]] += 1
+                    if self.home[a] >= 0:
+                        occupied[self.home[a]] -= 1
+                    if self.home[b] >= 0:
+                        occupied[self.home[b]] += 1
         return y
+
+    def _swap_ok(self, y, counts, occupied, a: int, b: int) -> bool:
+        """Whether one seat can move from group ``a`` to group ``b`` now."""
+        if y[a] <= 0 or y[b] >= self.cap[b]:
+            return False
+        for ra, rb in zip(self.row_lists[a], self.row_lists[b], strict=True):
+            if ra != rb and (counts[ra] <= self.qmin[ra] or counts[rb] >= self.qmax[rb]):
+                return False
+        hb = self.home[b]
+        return hb < 0 or occupied[hb] == 0 or hb == self.home[a]
