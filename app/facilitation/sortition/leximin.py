@@ -247,6 +247,7 @@ def repair(
     known = {p.tobytes() for p in panels}
     h = new_highs()
     tighten(h)
+    h.setOptionValue("simplex_strategy", 4)  # primal simplex: new columns keep the basis feasible
     # columns: plus[g], minus[g] deviations, then one per panel
     rows = [([g, n + g], [1.0, -1.0], target_counts[g], target_counts[g]) for g in range(n)]
     rows.append(([], [], 1.0, 1.0))
