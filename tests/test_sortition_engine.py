@@ -281,3 +281,32 @@ def test_rng_from_seed_is_sha256_based() -> None:
     expected = random.Random(int(hashlib.sha256(b"1234").hexdigest(), 16)).random()
     assert rng_from_seed(" 1234 ").random() == expected
     assert json.loads(small_instance().to_json())["size"] == 5
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6))
+def test_replacement_agrees_with_a_full_check(seed: int) -> None:
+    rng = rng_from_seed(str(seed))
+    people = tuple(
+        Person(f"p{i}", {"a": rng.choice("xyz"), "b": rng.choice("uv")}, household=f"h{i // 3}")
+        for i in range(12)
+    )
+    quotas = tuple(
+        Quota(c, v, rng.randint(0, 1), rng.randint(1, 3))
+        for c, values in (("a", "xyz"), ("b", "uv"))
+        for v in values
+    )
+    instance = Instance(people, quotas, 4, household_rule=rng.random() < 0.5)
+    if not feasibility.check(instance).feasible:
+        return
+    selected = legacy_panel(instance, rng)
+    reserve = [i for i in range(12) if i not in selected]
+    rng.shuffle(reserve)
+    for declined in selected:
+        rest = [s for s in selected if s != declined]
+        fits = [i for i in reserve if not instance.panel_problems([*rest, i])]
+        assert replacement(instance, selected, declined, reserve) == (fits[0] if fits else None)
+        listed = alternates(instance, [0.5] * 12, selected, 12, str(seed))
+        can = {i for i in reserve for d in selected
+               if not instance.panel_problems([*(s for s in selected if s != d), i])}  # fmt: skip
+        assert set(listed) == can

@@ -138,7 +138,9 @@ def test_cli_sortition_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
             "--seed", "1 2 3", "--alternates", "2", "--household-columns", "address,postcode",
             "--output", str(out)]  # fmt: skip
     assert run_cli(argv) == 0
-    text = capsys.readouterr().out
+    captured = capsys.readouterr()
+    text = captured.out
+    assert "Done" in captured.err  # progress goes to stderr
     assert "Selected (4 people):" in text
     assert "Seed: 1 2 3" in text
     assert "Selection probabilities: min" in text

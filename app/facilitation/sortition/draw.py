@@ -48,8 +48,35 @@ def draw(instance: Instance, distribution: Distribution, seed: str) -> tuple[int
     return tuple(sorted(selected))
 
 
-def _fits(instance: Instance, panel: Sequence[int]) -> bool:
-    return not instance.panel_problems(panel)
+class _Swaps:
+    """Fast checks of "``i`` takes the seat of ``d``" on a valid panel."""
+
+    def __init__(self, instance: Instance, selected: Sequence[int]) -> None:
+        self.instance = instance
+        self.valid = not instance.panel_problems(selected)
+        self.counts = [0] * len(instance.quotas)
+        for s in selected:
+            for r in instance.person_quotas[s]:
+                self.counts[r] += 1
+        self.homes = {
+            instance.people[s].household: s for s in selected if instance.people[s].household
+        }
+
+    def ok(self, d: int, i: int) -> bool:
+        instance = self.instance
+        if not self.valid or not instance.eligible[i]:
+            return False
+        for rd, ri in zip(instance.person_quotas[d], instance.person_quotas[i], strict=True):
+            if rd != ri and (
+                self.counts[rd] - 1 < instance.quotas[rd].min
+                or self.counts[ri] + 1 > instance.quotas[ri].max
+            ):
+                return False
+        if instance.household_rule:
+            home = instance.people[i].household
+            if home and self.homes.get(home, d) != d:
+                return False
+        return True
 
 
 def alternates(
@@ -80,11 +107,12 @@ def alternates(
         key = u ** (1.0 / weight) if weight > 0 else -1.0 + u
         keyed.append((key, i))
     keyed.sort(reverse=True)
+    swaps = _Swaps(instance, selected)
     reserve: list[int] = []
     for _key, i in keyed:
         if len(reserve) >= count:
             break
-        if any(_fits(instance, [*(s for s in selected if s != d), i]) for d in selected):
+        if any(swaps.ok(d, i) for d in selected):
             reserve.append(i)
     return reserve
 
@@ -101,16 +129,16 @@ def replacement(
     pool order); None when nobody can."""
     if declined not in selected:
         raise SortitionError(_("The person who declined is not on the panel."))
-    rest = [s for s in selected if s != declined]
     taken = set(selected)
-    for i in reserve:
-        if i not in taken and _fits(instance, [*rest, i]):
-            return i
-    others = [i for i in range(len(instance.people)) if i not in taken and i not in set(reserve)]
+    swaps = _Swaps(instance, selected)
+    if not swaps.valid:
+        raise SortitionError(_("The panel does not meet the quotas; no replacement is proposed."))
+    in_reserve = set(reserve)
+    others = [i for i in range(len(instance.people)) if i not in taken and i not in in_reserve]
     if marginals is not None:
         others.sort(key=lambda i: -marginals[i])
-    for i in others:
-        if _fits(instance, [*rest, i]):
+    for i in [*reserve, *others]:
+        if i not in taken and swaps.ok(declined, i):
             return i
     return None
 
