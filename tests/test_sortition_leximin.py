@@ -186,3 +186,22 @@ def test_leximin_properties(seed: int, size: int, household: bool) -> None:
     check_distribution(instance, dist)
     marginals = np.array(dist.marginals)
     assert (marginals >= -1e-12).all() and (marginals <= 1 + 1e-9).all()
+
+
+@pytest.mark.parametrize(
+    ("seed", "household", "method"),
+    [
+        (39, True, "column generation"),
+        (100, True, "column generation"),
+        (72, True, "relaxation target reproduced after completion"),
+        (85, False, "relaxation target reproduced after completion"),
+    ],
+)
+def test_every_path_matches_brute_force(seed: int, household: bool, method: str) -> None:
+    # these pools were found to take each path of the algorithm (relaxation target out of
+    # reach with a household rule; herded panels needing completion)
+    instance = random_instance(seed, household=household)
+    dist = lx.leximin(instance)
+    assert dist.details["method"] == method
+    check_distribution(instance, dist)
+    assert sorted(dist.marginals) == pytest.approx(brute_leximin(instance), abs=1e-6)
