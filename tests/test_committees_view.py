@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
@@ -504,6 +504,16 @@ def test_the_domain_lists_juries_and_organisations(setup) -> None:
         assert made.id == uuid.UUID(int=7)
         with pytest.raises(C.CommitteeError, match="already exists"):
             A.create_action(s, committee.id, A.ActionData(title="B"), action_id=made.id)
+        # the history can be dated (a committee's year replayed, the demo pictures)
+        when = datetime(2027, 3, 18, 18, 0, tzinfo=UTC)
+        dated = A.create_action(s, committee.id, A.ActionData(title="C"), at=when)
+        meeting = C.create_meeting(s, committee.id, "Comité", when)
+        A.record_review(s, meeting.id, dated.id, {"progress": 20}, at=when + timedelta(hours=1))
+        A.record_review(s, meeting.id, made.id, at=when + timedelta(hours=2))
+        assert [(h.field, h.at) for h in A.action_history(s, dated.id)] == [
+            ("created", when), ("progress", when + timedelta(hours=1))
+        ]  # fmt: skip
+        assert A.action_history(s, made.id)[-1].at == when + timedelta(hours=2)
 
 
 def test_add_months_keeps_the_day_or_the_month_end() -> None:

@@ -326,9 +326,11 @@ def create_action(
     author: str | None = None,
     today: date | None = None,
     action_id: uuid.UUID | None = None,
+    at: datetime | None = None,
 ) -> ActionInfo:
-    """Add an action to the plan (created today unless ``data.created_on`` says otherwise).
-    ``action_id`` gives it a known id (redoing an undone creation brings back the same one)."""
+    """Add an action to the plan (created today unless ``data.created_on`` says otherwise;
+    its history starts ``at``, default now). ``action_id`` gives it a known id (redoing an
+    undone creation brings back the same one)."""
     _committee(session, committee_id)
     today = today or today_local()
     data = _clean(session, committee_id, replace(data, created_on=data.created_on or today))
@@ -340,7 +342,11 @@ def create_action(
     session.add(action)
     session.add(
         ActionChange(
-            action_id=action.id, field="created", new_value=data.title, author=_author(author)
+            action_id=action.id,
+            field="created",
+            new_value=data.title,
+            author=_author(author),
+            created_at=at or utcnow(),
         )
     )
     session.commit()

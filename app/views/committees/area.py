@@ -131,7 +131,7 @@ class CommitteesArea(QWidget):
                       self.indicators, self.annual)  # fmt: skip
         for widget, title in zip(
             self.pages,
-            (_("Dashboard"), _("Members"), _("Meetings & decisions"), _("Action plan"),
+            (_("Dashboard"), _("Members"), _("Meetings and decisions"), _("Action plan"),
              _("Review"), _("Indicators"), _("Annual review")),
             strict=True,
         ):  # fmt: skip
@@ -150,7 +150,8 @@ class CommitteesArea(QWidget):
         wanted = select or self.committee_id
         self.chooser.clear()
         for c in committees:
-            self.chooser.addItem(f"{c.title} — {c.process_title}", c.id)
+            self.chooser.addItem(c.title, c.id)
+            self.chooser.setItemData(self.chooser.count() - 1, c.process_title, 3)
         ids = [c.id for c in committees]
         self.committee_id = wanted if wanted in ids else (ids[0] if ids else None)
         self.stack.setCurrentIndex(1 if committees else 0)

@@ -157,13 +157,17 @@ class IndicatorChart(QWidget):
         painter.drawText(QPointF(8, metrics.ascent() + 4), info.name)
         painter.setFont(self.font())
         # legend
-        x = 8.0
+        x = g.plot.left()
         y = metrics.height() + metrics.ascent() + 8
         for colour, style, text in (
             (LINE, Qt.PenStyle.SolidLine, _("Measurements")),
             (TARGET, Qt.PenStyle.DashLine, _("Target")),
             (BASELINE, Qt.PenStyle.DotLine, _("Baseline")),
         ):
+            if text == _("Target") and info.target is None:
+                continue
+            if text == _("Baseline") and info.baseline is None:
+                continue
             painter.setPen(QPen(colour, 2, style))
             painter.drawLine(
                 QPointF(x, y - metrics.ascent() / 3), QPointF(x + 22, y - metrics.ascent() / 3)
@@ -171,12 +175,20 @@ class IndicatorChart(QWidget):
             painter.setPen(QColor("#333333"))
             painter.drawText(QPointF(x + 28, y), text)
             x += 40 + metrics.horizontalAdvance(text)
-        if info.unit:
+        if any(I.indicator_status(info.direction, info.target, v) == "off_track"
+               for _d, v, _p in g.points):  # fmt: skip
+            painter.setPen(QPen(QColor("white"), 1.5))
+            painter.setBrush(OFF)
+            painter.drawEllipse(QPointF(x + 6, y - metrics.ascent() / 3), 4, 4)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QPointF(x + 16, y), I.status_label("off_track"))
+        if info.unit:  # the value axis's unit, above its labels
             painter.setPen(QColor("#4a5a66"))
-            unit_text = info.unit
             painter.drawText(
-                QPointF(max(x + 12, g.plot.left() - metrics.horizontalAdvance(unit_text) - 8), y),
-                unit_text,
+                QRectF(0, y - metrics.ascent(), g.plot.left() - 6, metrics.height()),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop),
+                info.unit,
             )
         # grid and value axis
         for value, ty in g.y_ticks:

@@ -75,10 +75,12 @@ class CreateAction(CommitteeCommand):
         *,
         author: str | None = None,
         today: date | None = None,
+        at: datetime | None = None,
     ) -> None:
         super().__init__(
             store, _("Add the action “{title}”").format(title=data.title), changed, refused
         )
+        self.at = at
         self.committee_id = committee_id
         self.data = data
         self.author = author
@@ -89,7 +91,7 @@ class CreateAction(CommitteeCommand):
         with self.store.session() as session:
             A.create_action(
                 session, self.committee_id, self.data, author=self.author, today=self.today,
-                action_id=self.action_id,
+                action_id=self.action_id, at=self.at,
             )  # fmt: skip
         self.changed(self.action_id)
 

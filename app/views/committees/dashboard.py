@@ -58,7 +58,7 @@ class DashboardPage(Page):
         with self.store.session() as session:
             self.data = d = R.dashboard(session, self.area.committee_id, today=self.area.today())
         if d.next_meeting is None:
-            self.next_label.setText(_("No meeting planned. Plan one in “Meetings & decisions”."))
+            self.next_label.setText(_("No meeting planned. Plan one in “Meetings and decisions”."))
         else:
             m = d.next_meeting
             self.next_label.setText(

@@ -48,6 +48,7 @@ class IndicatorsPage(Page):
         split.addWidget(right)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
+        split.setSizes([420, 620])
         layout.addWidget(split, 1)
         row = QHBoxLayout()
         for text, slot, name in (

@@ -203,7 +203,7 @@ class PlanPage(Page):
         def submit(form: FormDialog) -> None:
             command = CreateAction(
                 self.store, area.committee_id, form.data(), self._changed, area.refused,
-                author=area.author, today=area.today(),
+                author=area.author, today=area.today(), at=area.moment(),
             )  # fmt: skip
             area.undo_stack.push(command)
             if command.error is not None:
