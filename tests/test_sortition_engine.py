@@ -310,3 +310,15 @@ def test_replacement_agrees_with_a_full_check(seed: int) -> None:
         can = {i for i in reserve for d in selected
                if not instance.panel_problems([*(s for s in selected if s != d), i])}  # fmt: skip
         assert set(listed) == can
+
+
+def test_cancel_legacy_and_feasibility() -> None:
+    from app.errors import Cancelled
+    from app.jobs import CancelToken
+
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        legacy_distribution(small_instance(), runs=10, cancel=token)
+    with pytest.raises(Cancelled):
+        feasibility.check(small_instance(), cancel=token)

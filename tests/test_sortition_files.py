@@ -295,3 +295,18 @@ def test_shared_infeasible_example_gets_a_relaxation() -> None:
         assert not result.feasible and result.problems
         assert result.relaxation
         assert feasibility.check(feasibility.apply(instance, result.relaxation)).feasible
+
+
+def test_write_then_read_round_trip(tmp_path: Path) -> None:
+    instance = files.read_instance(
+        write(tmp_path, "c.csv", CATEGORIES),
+        write(tmp_path, "p.csv", PEOPLE),
+        4,
+        household_columns=["address", "postcode"],
+    )
+    files.write_categories(tmp_path / "c2.csv", instance.quotas)
+    files.write_people(tmp_path / "p2.csv", instance.people, instance.categories)
+    again = files.read_instance(
+        tmp_path / "c2.csv", tmp_path / "p2.csv", 4, household_columns=["household"]
+    )
+    assert again.digest() == instance.digest()

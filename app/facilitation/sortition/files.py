@@ -175,6 +175,25 @@ def read_instance(
     return Instance(tuple(people), tuple(quotas), size, household_rule=rule)
 
 
+def write_categories(path: Path, quotas: Sequence[Quota]) -> None:
+    """A Sortition Foundation ``categories.csv`` (UTF-8)."""
+    with Path(path).open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["category", "name", "min", "max"])
+        writer.writerows([q.category, q.value, q.min, q.max] for q in quotas)
+
+
+def write_people(path: Path, people: Sequence[Person], categories: Sequence[str]) -> None:
+    """A ``people.csv``: id, one column per category, and the household key if any."""
+    with_homes = any(p.household for p in people)
+    with Path(path).open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", *categories, *(["household"] if with_homes else [])])
+        for p in people:
+            home = [p.household or ""] if with_homes else []
+            writer.writerow([p.key, *(p.features.get(c, "") for c in categories), *home])
+
+
 def write_panel(
     path: Path, instance: Instance, selected: Sequence[int], alternates: Sequence[int] = ()
 ) -> None:
