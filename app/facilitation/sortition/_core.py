@@ -130,6 +130,11 @@ class Space:
         for g, members in enumerate(self.groups):
             self.rows[g] = instance.person_quotas[members[0]]
         self.row_lists = self.rows.tolist()
+        #: for each quota row, the groups that count towards it
+        self.members: list[list[int]] = [[] for _q in instance.quotas]
+        for g, rows in enumerate(self.row_lists):
+            for r in rows:
+                self.members[r].append(g)
         self.qmin = np.array([q.min for q in instance.quotas], dtype=np.int64)
         self.qmax = np.array([q.max for q in instance.quotas], dtype=np.int64)
         group_of = {m[0]: g for g, m in enumerate(self.groups) if len(m) == 1}
@@ -148,7 +153,7 @@ class Space:
         """Rows over the group columns: panel size, quotas, households."""
         rows: list = [(range(self.n), [1.0] * self.n, self.size, self.size)]
         for r in range(len(self.qmin)):
-            cols = [g for g in range(self.n) if r in self.rows[g]]
+            cols = self.members[r]
             lo = self.qmin[r] if lows is None else lows[r]
             hi = self.qmax[r] if highs is None else highs[r]
             rows.append((cols, [1.0] * len(cols), float(lo), float(hi)))

@@ -218,7 +218,7 @@ def relax(instance: Instance) -> list[QuotaChange] | None:
     # columns: y (n groups), then a (m: lowering of min), then b (m: raising of max)
     rows: list = [(range(n), [1.0] * n, instance.size, instance.size)]
     for r in range(m):
-        cols = [g for g in range(n) if r in space.rows[g]]
+        cols = space.members[r]
         rows.append(([*cols, n + r], [1.0] * len(cols) + [1.0], float(mins[r]), INF))
         rows.append(([*cols, n + m + r], [1.0] * len(cols) + [-1.0], -INF, float(maxs[r])))
     for gs in space.households:
