@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import build_parser
 from app.facilitation.sortition import feasibility, files
 from app.facilitation.sortition.draw import draw
 from app.facilitation.sortition.leximin import leximin
@@ -121,13 +120,10 @@ def test_invitation_lottery(tmp_path: Path) -> None:
 
 
 def run_cli(argv: list[str]) -> int:
-    """Through ``app.cli.main`` when it knows the verb; else through the same parser."""
+    """Through ``app.cli.main``, in English."""
     from app import cli
 
-    if "sortition" in cli.TOP_VERBS:
-        return cli.main(argv)
-    args = build_parser().parse_args(argv)
-    return args.func(args)
+    return cli.main(["--lang", "en", *argv])
 
 
 def test_cli_sortition_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
