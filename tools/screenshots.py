@@ -91,6 +91,7 @@ def render(language: str, out: Path, folder: Path) -> list[Path]:
                 raise SystemExit(f"cannot write {target}")
             saved.append(target)
         saved += render_dialogs(app, window, language, out)
+        saved += render_committees(app, window, language, out)
     finally:
         window.close()  # closeEvent closes the workspace (no backup: backup_count is 0)
         settle(app)
@@ -236,6 +237,122 @@ def render_votes(app, window, language: str, out: Path, session_id) -> list[Path
     kiosk.hide()
     kiosk.deleteLater()
     del page
+    return saved
+
+
+#: The day the committee pictures look from (fixed: overdue actions stay overdue).
+COMMITTEE_TODAY = (2027, 6, 10)
+
+
+def build_committee(ws, today) -> object:
+    """A follow-up committee of the demo process, six months into its first year: members,
+    monthly meetings, a decision, an action plan (some overdue, some done) and indicators."""
+    from datetime import date, datetime, timedelta
+
+    from app.facilitation import actions as A
+    from app.facilitation import committees as C
+    from app.facilitation import indicators as I
+    from app.facilitation import sessions as S
+    from app.facilitation.participants import participant_page
+
+    with ws.session() as s:
+        process = S.process_overview(s)[0]
+        committee = C.create_committee(
+            s,
+            C.CommitteeData(process.id, "Comité de suivi de la place de l'Église", max_members=9),
+        )
+        people = [r.id for r in participant_page(s, 0, 6)]
+        members = [
+            C.add_member(s, committee.id, C.MemberData(participant_id=pid, role=role),
+                         today=date(2027, 1, 5))
+            for pid, role in zip(people, ("chair", "secretary", "member", "member", "observer"),
+                                 strict=False)
+        ]  # fmt: skip
+        town = C.organisation_choices(s)[0][0]
+        first = datetime(2027, 1, 21, 18, 30).astimezone()
+        meetings = [
+            C.create_meeting(s, committee.id, f"Comité n°{n + 1}",
+                             first.replace(month=n + 1), place="Salle des fêtes")
+            for n in range(12)
+        ]  # fmt: skip
+        decision = C.record_decision(
+            s, meetings[0].id, "Planter 40 arbres avant l'hiver", decided_by="Le comité"
+        )
+        plan = (
+            ("Plantation de 40 arbres place de l'Église", members[0], (2027, 11, 30),
+             "in_progress", 35),
+            ("Étude de faisabilité de la fontaine", None, (2027, 4, 30), "in_progress", 60),
+            ("Bancs et ombrages : choix du mobilier", members[2], (2027, 5, 31), "planned", 0),
+            ("Commande des œuvres pour le kiosque à musique", members[1], (2027, 9, 15),
+             "planned", 10),
+            ("Façade de la médiathèque : devis", None, (2027, 3, 31), "done", 100),
+            ("Réunion publique de restitution", members[0], (2027, 6, 28), "planned", 20),
+            ("Signalétique en français facile", members[3], (2027, 2, 28), "blocked", 15),
+            ("Comptage des piétons le samedi", "Association Vélo Lière", (2027, 7, 15),
+             "in_progress", 50),
+            ("Marché de Noël : plan de circulation", None, (2027, 10, 31), "dropped", 0),
+        )  # fmt: skip
+        for title, owner, due, status, progress in plan:
+            data = A.ActionData(title=title, due_on=date(*due), created_on=date(2027, 1, 21),
+                                decision_id=decision.id if "arbres" in title else None)  # fmt: skip
+            if isinstance(owner, str):
+                data.owner_name = owner
+            elif owner is None:
+                data.owner_organisation_id = town
+            else:
+                data.owner_member_id = owner.id
+            made = A.create_action(
+                s, committee.id, data, author="Claire Dupont", today=today,
+                at=datetime(2027, 1, 21, 20, 0).astimezone(),
+            )  # fmt: skip
+            if status != "planned" or progress:
+                A.update_action(
+                    s, made.id, {"status": status, "progress": progress}, author="Claire Dupont",
+                    meeting_id=meetings[2].id, at=datetime(2027, 3, 18, 19, 0).astimezone(),
+                    today=today,
+                )  # fmt: skip
+        satisfied = I.create_indicator(
+            s, committee.id,
+            I.IndicatorData("Habitant·es satisfait·es de la place", "%", "higher", 42, 70),
+        )  # fmt: skip
+        for month, value in ((1, 44), (2, 47), (3, 46), (4, 52), (5, 55), (6, 58)):
+            I.add_measurement(s, satisfied.id, date(2027, month, 15), value,
+                              source="Questionnaire en ligne")  # fmt: skip
+        trees = I.create_indicator(
+            s, committee.id, I.IndicatorData("Arbres plantés", "arbres", "higher", 0, 40)
+        )
+        for day, value in (
+            (date(2027, 3, 20), 6),
+            (date(2027, 4, 24), 14),
+            (date(2027, 5, 29), 21),
+        ):
+            I.add_measurement(s, trees.id, day, value, source="Services techniques")
+        noise = I.create_indicator(
+            s, committee.id, I.IndicatorData("Bruit le soir", "dB", "lower", 68, 65)
+        )
+        for n, value in enumerate((68, 67, 66.5, 65, 64)):
+            I.add_measurement(s, noise.id, date(2027, 2, 1) + timedelta(days=30 * n), value)
+    return committee.id
+
+
+def render_committees(app, window, language: str, out: Path) -> list[Path]:
+    """The committee's action plan and an indicator chart."""
+    from datetime import date
+
+    today = date(*COMMITTEE_TODAY)
+    committee_id = build_committee(window.store, today)
+    page = window.select_area("committees")
+    page.today = lambda: today
+    page.author = "Claire Dupont"
+    page.reload(committee_id)
+    page.show_tab(page.plan)
+    page.plan.select(next(r.id for r in page.plan.model.rows if r.title.startswith("Comptage")))
+    settle(app)
+    saved = [_save(window.grab(), out / f"committee_plan-{language}.png")]
+    page.show_tab(page.indicators)
+    page.indicators.table.selectRow(0)
+    settle(app)
+    saved.append(_save(window.grab(), out / f"committee_indicator-{language}.png"))
     return saved
 
 

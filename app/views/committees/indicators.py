@@ -32,6 +32,21 @@ class IndicatorsPage(Page):
         self.table = table(left, self.model, "indicatorsTable")
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self.show_selected())
         left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(
+            _buttons(
+                self,
+                (
+                    (_("New indicator…"), self.new_indicator, "newIndicator"),
+                    (_("Edit…"), self.edit_indicator, "editIndicator"),
+                ),
+            )
+        )
+        left_layout.addLayout(
+            _buttons(
+                self,
+                ((_("Refresh computed indicators"), self.refresh_computed, "refreshIndicators"),),
+            )
+        )
         right = QWidget(split)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -44,26 +59,21 @@ class IndicatorsPage(Page):
         self.measures = MeasurementModel(self)
         self.measure_table = table(right, self.measures, "measurementsTable", stretch=(3,))
         right_layout.addWidget(self.measure_table, 2)
+        right_layout.addLayout(
+            _buttons(
+                self,
+                (
+                    (_("Add a measurement…"), self.add_measurement, "addMeasurement"),
+                    (_("Remove the measurement"), self.remove_measurement, "removeMeasurement"),
+                ),
+            )
+        )
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         split.setSizes([420, 620])
         layout.addWidget(split, 1)
-        row = QHBoxLayout()
-        for text, slot, name in (
-            (_("New indicator…"), self.new_indicator, "newIndicator"),
-            (_("Edit the indicator…"), self.edit_indicator, "editIndicator"),
-            (_("Add a measurement…"), self.add_measurement, "addMeasurement"),
-            (_("Remove the measurement"), self.remove_measurement, "removeMeasurement"),
-            (_("Refresh computed indicators"), self.refresh_computed, "refreshIndicators"),
-        ):
-            button = QPushButton(text, self)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         current = select or self.selected_id()
@@ -187,3 +197,14 @@ class IndicatorsPage(Page):
             ngettext("{n} computed indicator refreshed.", "{n} computed indicators refreshed.",
                      len(done)).format(n=len(done)) + " " + self.summary.text()
         )  # fmt: skip
+
+
+def _buttons(parent, specs) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for text, slot, name in specs:
+        button = QPushButton(text, parent)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    row.addStretch(1)
+    return row

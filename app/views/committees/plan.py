@@ -60,7 +60,6 @@ class PlanPage(Page):
         filters = QHBoxLayout()
         self.owner = QComboBox(self)
         self.owner.setObjectName("filterOwner")
-        self.owner.setMinimumContentsLength(16)
         self.status = QComboBox(self)
         self.status.setObjectName("filterStatus")
         self.status.addItem(_("Any status"), ALL)
@@ -78,13 +77,16 @@ class PlanPage(Page):
             self.period.addItem(label, code)
         for label, box in ((_("Owner:"), self.owner), (_("Status:"), self.status),
                            (_("Due:"), self.period)):  # fmt: skip
+            # a long choice must not widen the window: the list opens as wide as it needs
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(17 if box is self.period else 12)
+            box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
             filters.addWidget(QLabel(label, self))
             filters.addWidget(box)
             box.currentIndexChanged.connect(lambda _i: self.apply_filters())
         filters.addStretch(1)
-        self.count = QLabel(self)
-        self.count.setObjectName("planCount")
-        filters.addWidget(self.count)
         layout.addLayout(filters)
 
         split = QSplitter(Qt.Orientation.Vertical, self)
@@ -115,6 +117,9 @@ class PlanPage(Page):
             button.clicked.connect(slot)
             row.addWidget(button)
         row.addStretch(1)
+        self.count = QLabel(self)
+        self.count.setObjectName("planCount")
+        row.addWidget(self.count)
         layout.addLayout(row)
 
     # ----------------------------------------------------------------- filters
