@@ -14,6 +14,7 @@ from app.models.committee import (
     Indicator,
     Measurement,
 )
+from app.models.document import DOCUMENT_KINDS, GeneratedDocument
 from app.models.jury import (
     JURY_COLLEGES,
     JURY_STATUSES,
@@ -69,7 +70,7 @@ from app.models.vote import (
 
 #: The Alembic revision this code writes. A test checks it is the migrations' head; the store
 #: compares a workspace against it without loading Alembic, to keep start-up fast.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 __all__ = [
     "ACTION_STATUSES",
@@ -77,6 +78,7 @@ __all__ = [
     "CONSENT_METHODS",
     "CONSENT_PURPOSES",
     "DECISION_STATUSES",
+    "DOCUMENT_KINDS",
     "ELIGIBILITY",
     "ENTRY_MODES",
     "INDICATOR_DIRECTIONS",
@@ -109,6 +111,7 @@ __all__ = [
     "Decision",
     "Entity",
     "EvaluationJury",
+    "GeneratedDocument",
     "Indicator",
     "JuryCandidate",
     "JuryCriterion",
