@@ -34,6 +34,9 @@ def table(parent: QWidget, model, name: str, stretch: tuple[int, ...] = (0,)) ->
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
     header = view.horizontalHeader()
+    # fitting columns to their contents reads a sample of rows, not all 2,000 of a big plan
+    header.setResizeContentsPrecision(40)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     for column in range(model.columnCount()):
         mode = (
             QHeaderView.ResizeMode.Stretch
