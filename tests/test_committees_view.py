@@ -178,6 +178,15 @@ def test_a_year_of_committee_work(qtbot, area, setup, clock, errors) -> None:
     assert meetings[11].title == "Committee meeting no. 12"
     assert "12 meetings" in area.facts.text()
 
+    # meetings are sessions: the session editor (agenda, minutes) and the door's sign-in
+    area.meetings.table.selectRow(0)
+    editor = area.meetings.open_meeting()
+    assert editor.session_id == meetings[0].id and editor.title.text() == meetings[0].title
+    editor.reject()
+    door = area.meetings.open_checkin()
+    assert door.session_id == meetings[0].id
+    door.close()
+
     # --- a decision in the log
     area.meetings.table.selectRow(0)
     dialog = area.meetings.record_decision()
@@ -244,7 +253,11 @@ def test_a_year_of_committee_work(qtbot, area, setup, clock, errors) -> None:
             elif title == "Carte des itinéraires" and month == 2:
                 qtbot.mouseClick(review.skip_button, Qt.MouseButton.LeftButton)
                 continue
-            qtbot.mouseClick(review.record_button, Qt.MouseButton.LeftButton)
+            if month % 2:
+                qtbot.mouseClick(review.record_button, Qt.MouseButton.LeftButton)
+            else:  # the keyboard way: Ctrl+Return records and moves on
+                review.notes.setFocus()
+                qtbot.keyClick(review.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         assert review.progress_label.text().startswith("Review finished")
         if month == 3:
             assert seen[0] == "Comptages aux carrefours"  # overdue first

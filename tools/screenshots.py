@@ -6,7 +6,9 @@
 
 For each language and each area below, one ``<name>-<lang>.png`` at 1100x700:
 ``main-window-fr.png`` (Processes & sessions, the one the README shows), ``participants-fr.png``,
-``votes-fr.png``, and the same with ``-en``.
+``votes-fr.png``, and the same with ``-en``; the committee pictures (``committee_plan-fr.png``,
+the action plan, and ``committee_indicator-fr.png``, an indicator chart) show a demo committee
+built by ``build_committee`` and looked at from a fixed day.
 
 Each language runs in its own Python process (a fresh QApplication, nothing left over from the
 other language) on a fresh demo workspace. The demo is generated from a fixed seed, Qt runs
