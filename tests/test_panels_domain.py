@@ -263,3 +263,20 @@ def test_the_cli_walks_a_jury_from_quotas_to_verification(demo_path, capsys) -> 
     assert json.loads(out)[0]["status"] == "drawn"
     code, _out, err = cli(capsys, "jury", "quotas", ws, jury, "--set", "Genre", "Homme", "1", "2")
     assert code == 1 and "drawn" in err
+
+
+def test_volunteers_are_marked_and_withdrawn(demo) -> None:
+    process_id = _process(demo)
+    with demo.session() as s:
+        everyone = P.registrations(s, process_id)
+        outsider = next(r for r in everyone if not r.volunteer)
+        before = sum(r.volunteer for r in everyone)
+        assert P.set_volunteers(s, process_id, [outsider.participant_id], True) == 1
+        assert P.set_volunteers(s, process_id, [outsider.participant_id], True) == 0
+        assert sum(r.volunteer for r in P.registrations(s, process_id)) == before + 1
+        panel_id = P.create_panel(s, P.PanelData(process_id, "Vivier", 3))
+        assert outsider.participant_id in P.prepare_draw(s, panel_id).participant_ids
+        assert P.set_volunteers(s, process_id, [outsider.participant_id], False) == 1
+        assert outsider.participant_id not in P.prepare_draw(s, panel_id).participant_ids
+        with pytest.raises(P.PanelError):
+            P.set_volunteers(s, process_id, [uuid.uuid4()], True)

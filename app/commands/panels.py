@@ -25,7 +25,7 @@ from app.errors import AtelierError
 from app.facilitation import panels as P
 from app.facilitation.participants import find_participant
 from app.facilitation.sessions import find_process
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import PANEL_ALGORITHMS
 
 
@@ -336,6 +336,30 @@ def cmd_decline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_volunteers(args: argparse.Namespace) -> int:
+    changing = bool(args.add or args.withdraw)
+    opener = open_for_writing if changing else open_for_reading
+    with opener(args.path) as ws, ws.session() as session:
+        process_id = find_process(session, args.process)
+        changed = 0
+        if args.add:
+            people = [find_participant(session, code) for code in args.add]
+            changed += P.set_volunteers(session, process_id, people, True)
+        if args.withdraw:
+            people = [find_participant(session, code) for code in args.withdraw]
+            changed += P.set_volunteers(session, process_id, people, False)
+        rows = [r for r in P.registrations(session, process_id) if r.volunteer]
+    if args.json:
+        print_json(
+            {"changed": changed, "volunteers": [{"code": r.code, "name": r.name} for r in rows]}
+        )
+        return 0
+    for r in rows:
+        print(f"{r.code}  {r.name}")
+    print(ngettext("{n} volunteer.", "{n} volunteers.", len(rows)).format(n=len(rows)))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     def verb(name, help_text, func, *, jury=True):
         parser = subparsers.add_parser(name, help=help_text, description=help_text)
@@ -363,6 +387,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-household-rule", action="store_true", help=_("allow several people of one household")
     )
     verb("list", _("list the citizen juries"), cmd_list, jury=False)
+    volunteers = verb(
+        "volunteers",
+        _("list, add or withdraw the volunteers for a process's citizen juries"),
+        cmd_volunteers,
+        jury=False,
+    )
+    volunteers.add_argument("--process", required=True, help=_("the process (id or title)"))
+    volunteers.add_argument("--add", nargs="+", metavar="CODE", help=_("volunteers to add"))
+    volunteers.add_argument(
+        "--withdraw", nargs="+", metavar="CODE", help=_("volunteers who withdraw")
+    )
     quotas = verb("quotas", _("show or set a jury's quotas"), cmd_quotas)
     quotas.add_argument(
         "--category",

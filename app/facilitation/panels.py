@@ -194,6 +194,54 @@ def find_panel(session: Session, reference: str) -> uuid.UUID:
     raise PanelError(_("Several citizen juries match “{ref}”; give more.").format(ref=text))
 
 
+# --------------------------------------------------------------------------- the pool
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    participant_id: uuid.UUID
+    code: str
+    name: str
+    volunteer: bool
+
+
+def registrations(session: Session, process_id: uuid.UUID) -> list[Volunteer]:
+    """Everyone registered in the process, and whether they volunteer for a citizen jury."""
+    rows = session.execute(
+        select(Participant.id, Participant.code, Participant.first_name, Participant.last_name,
+               Registration.jury_volunteer)
+        .join(Registration, Registration.participant_id == Participant.id)
+        .where(Registration.process_id == process_id, Participant.erased_at.is_(None))
+        .order_by(Participant.sort_key)
+    ).all()  # fmt: skip
+    return [
+        Volunteer(pid, code, f"{first} {last}".strip(), bool(volunteer))
+        for pid, code, first, last, volunteer in rows
+    ]
+
+
+def set_volunteers(
+    session: Session, process_id: uuid.UUID, participant_ids: Sequence[uuid.UUID], volunteer: bool
+) -> int:
+    """Mark (or unmark) people as volunteers for the process's citizen juries, registering
+    them in the process if needed; returns how many changed. One transaction."""
+    from app.facilitation.sessions import add_registration
+
+    if session.get(Process, process_id) is None:
+        raise PanelError(_("This process no longer exists."))
+    changed = 0
+    for pid in participant_ids:
+        person = session.get(Participant, pid)
+        if person is None or person.erased_at is not None:
+            raise PanelError(_("This participant no longer exists."))
+        row, _created = add_registration(session, process_id, pid, False)
+        if bool(row.jury_volunteer) != volunteer:
+            row.jury_volunteer = volunteer
+            changed += 1
+    session.commit()
+    return changed
+
+
 # --------------------------------------------------------------------------- quotas
 
 
@@ -396,8 +444,8 @@ def prepare_draw(session: Session, panel_id: uuid.UUID) -> PreparedDraw:
     if not people:
         raise PanelError(
             _(
-                "Nobody has volunteered for the jury in this process yet. Tick “volunteers for "
-                "the citizen jury” on the participants' registrations."
+                "Nobody has volunteered for the jury in this process yet. Mark the volunteers "
+                "(Volunteers…) or import them with the column “Volunteers for a citizen jury”."
             )
         )
     features: dict[uuid.UUID, dict[str, str]] = {pid: {} for pid in people}
@@ -800,3 +848,72 @@ def find_value(category: AttributeCategory, reference: str) -> AttributeValue:
     raise PanelError(
         _("{category} has no value “{value}”.").format(category=category.label, value=reference)
     )
+
+
+# --------------------------------------------------------------------------- for the views
+
+
+@dataclass(frozen=True)
+class CategoryChoice:
+    """An attribute category a jury can take quotas on."""
+
+    id: uuid.UUID
+    label: str
+    values: int
+    #: whether its values have census shares (quotas can come from them)
+    has_shares: bool
+
+
+def quota_categories(session: Session) -> list[CategoryChoice]:
+    """The workspace's attribute categories, in their settings order."""
+    categories = session.scalars(
+        select(AttributeCategory).order_by(AttributeCategory.position, AttributeCategory.label)
+    )
+    return [
+        CategoryChoice(
+            c.id,
+            c.label,
+            len(c.values),
+            bool(c.values) and any(v.population_share for v in c.values),
+        )
+        for c in categories
+    ]
+
+
+def panel_rows(result: DrawResult) -> list[list[str]]:
+    """The drawn jury as a table: a header row, then the selected people and the reserve list
+    in order (role, order, code, name, status, probability, one column per category)."""
+    categories = list(
+        dict.fromkeys(k for s in [*result.selected, *result.alternates] for k in s.features)
+    )
+    rows = [["role", "order", "code", "name", "status", "probability", *categories]]
+    for s in [*result.selected, *result.alternates]:
+        rows.append(
+            [
+                s.kind,
+                str(s.position + 1),
+                s.code,
+                s.name,
+                s.status,
+                f"{s.probability:.6f}",
+                *(s.features.get(c, "") for c in categories),
+            ]
+        )
+    return rows
+
+
+def write_panel_csv(result: DrawResult, path) -> int:
+    """Write :func:`panel_rows` to a CSV file (``;``, UTF-8 with BOM for spreadsheets);
+    returns the number of people written."""
+    import csv
+    from pathlib import Path
+
+    rows = panel_rows(result)
+    try:
+        with Path(path).open("w", encoding="utf-8-sig", newline="") as out:
+            csv.writer(out, delimiter=";").writerows(rows)
+    except OSError as error:
+        raise PanelError(
+            _("Cannot write {file}: {reason}").format(file=path, reason=error.strerror or error)
+        ) from None
+    return len(rows) - 1
