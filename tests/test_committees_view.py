@@ -282,6 +282,17 @@ def test_a_year_of_committee_work(qtbot, area, setup, clock, errors) -> None:
     progress = [h for h in history if h.field == "progress"]
     assert len(progress) == 10 and progress[0].meeting_id == meetings[0].id
     assert all(h.author == "Claire Dupont" for h in history)
+    with setup.ws.session() as s:
+        carte = A.action_history(s, A.find_action(s, area.committee_id, "Carte"))
+    # looked at without change in January, March-May: a "reviewed" line each, February skipped
+    assert [h.field for h in carte[:5]] == [
+        "created",
+        "reviewed",
+        "reviewed",
+        "reviewed",
+        "reviewed",
+    ]
+    assert carte[1].meeting_id == meetings[0].id and carte[2].meeting_id == meetings[2].id
 
     # --- overdue: the arceaux were due on 31 March and are still in progress in December
     area.show_tab(area.plan)
@@ -536,3 +547,25 @@ def test_add_months_keeps_the_day_or_the_month_end() -> None:
     ]  # fmt: skip
     assert add_months(start, 12).date() == date(2028, 1, 31)
     assert I.indicator_status("higher", 12.5, 10) == "off_track"
+
+
+def test_edit_a_member_then_undo(qtbot, planned) -> None:
+    members = planned.show_tab(planned.members)
+    omar = next(m for m in members.model.rows if m.name == "Omar Benali")
+    members.table.selectRow(members.model.row_of(omar.id))
+    dialog = members.edit_member()
+    dialog.role.setCurrentIndex(find_data(dialog.role, "observer"))
+    assert dialog.joined_on.date() == QDate(2027, 1, 5)  # the day the member was added
+    dialog.left_on.setDate(QDate(2027, 3, 1))
+    ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    row = members.model.row_at(members.model.row_of(omar.id))
+    assert (row.role, row.left_on) == ("observer", date(2027, 3, 1))
+    dialog = members.edit_member()
+    dialog.joined_on.setDate(QDate(2027, 4, 1))
+    ok(qtbot, dialog)
+    assert dialog.isVisible() and dialog.error.text() == "A member cannot leave before joining."
+    dialog.reject()
+    planned.undo_stack.undo()
+    row = members.model.row_at(members.model.row_of(omar.id))
+    assert (row.role, row.left_on) == ("member", None)

@@ -119,7 +119,9 @@ class AnnualPage(Page):
         self.year.setObjectName("reviewYear")
         self.year.setRange(2000, 2100)
         self.year.setValue(area.today().year)
-        self.year.valueChanged.connect(lambda _v: self.reload())
+        #: Until someone picks a year, the review shows the area's current year.
+        self.year_chosen = False
+        self.year.valueChanged.connect(self._year_changed)
         top.addWidget(self.year)
         show = QPushButton(_("Show"), self)
         show.clicked.connect(self.reload)
@@ -130,7 +132,15 @@ class AnnualPage(Page):
         self.text.setObjectName("annualReview")
         layout.addWidget(self.text, 1)
 
+    def _year_changed(self) -> None:
+        self.year_chosen = True
+        self.reload()
+
     def reload(self) -> None:
+        if not self.year_chosen:
+            self.year.blockSignals(True)
+            self.year.setValue(self.area.today().year)
+            self.year.blockSignals(False)
         with self.store.session() as session:
             self.review = R.annual_review(
                 session, self.area.committee_id, self.year.value(), today=self.area.today()

@@ -148,8 +148,8 @@ class EditAction(CommitteeCommand):
                     session, self.action_id, {c.field: c.new for c in self.result.changes},
                     author=self.author, meeting_id=self.meeting_id, today=self.today,
                 )  # fmt: skip
-        if not self.result.changes and self.meeting_id is None:
-            self.setObsolete(True)  # nothing changed: nothing to undo
+        if not self.result.changes:
+            self.setObsolete(True)  # nothing changed (a review may be recorded): nothing to undo
         self.changed(self.action_id)
 
     def undo_it(self) -> None:
