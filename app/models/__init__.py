@@ -2,6 +2,18 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import Base, Entity, utcnow
+from app.models.codelivery import (
+    SUPPORT_COST_KINDS,
+    WEEKDAYS,
+    EstimatedSaving,
+    Mission,
+    MissionAssignment,
+    PeopleHelped,
+    SupportCost,
+    TimeEntry,
+    Training,
+    VolunteerProfile,
+)
 from app.models.committee import (
     ACTION_STATUSES,
     INDICATOR_DIRECTIONS,
@@ -70,7 +82,7 @@ from app.models.vote import (
 
 #: The Alembic revision this code writes. A test checks it is the migrations' head; the store
 #: compares a workspace against it without loading Alembic, to keep start-up fast.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 __all__ = [
     "ACTION_STATUSES",
@@ -94,7 +106,9 @@ __all__ = [
     "SEAT_KINDS",
     "SEAT_STATUSES",
     "STAKEHOLDER_TYPES",
+    "SUPPORT_COST_KINDS",
     "VOTE_STATUSES",
+    "WEEKDAYS",
     "Action",
     "ActionChange",
     "AgendaItem",
@@ -110,6 +124,7 @@ __all__ = [
     "ConsentRecord",
     "Decision",
     "Entity",
+    "EstimatedSaving",
     "EvaluationJury",
     "GeneratedDocument",
     "Indicator",
@@ -119,6 +134,8 @@ __all__ = [
     "JuryRecusal",
     "JuryScore",
     "Measurement",
+    "Mission",
+    "MissionAssignment",
     "Organisation",
     "Panel",
     "PanelPoolMember",
@@ -126,9 +143,14 @@ __all__ = [
     "PanelSeat",
     "Participant",
     "ParticipantAttribute",
+    "PeopleHelped",
     "Process",
     "Registration",
     "Session",
+    "SupportCost",
+    "TimeEntry",
+    "Training",
+    "VolunteerProfile",
     "Vote",
     "VoteOption",
     "VoterMark",
