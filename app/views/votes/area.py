@@ -146,25 +146,31 @@ class VotesArea(QWidget):
             self.stack.addWidget(page)
         layout.addWidget(self.stack, 1)
 
-        actions = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-            ("open", _("Open the vote"), self.open_vote),
-            ("entry", _("Enter paper ballots…"), self.enter_ballots),
-            ("kiosk", _("Kiosk…"), self.open_kiosk),
-            ("close", _("Close and count"), self.close_vote),
-            ("publish", _("Publish"), self.publish_vote),
-            ("result", _("Show the result"), self.show_result),
-            ("import", _("Import ballots…"), self.import_ballots),
-            ("export", _("Export ballots…"), self.export_ballots),
+        # The life of a vote on one row, ballot files on a second, so the area stays narrow.
+        for row in (
+            (
+                ("open", _("Open the vote"), self.open_vote),
+                ("entry", _("Enter paper ballots…"), self.enter_ballots),
+                ("kiosk", _("Kiosk…"), self.open_kiosk),
+                ("close", _("Close and count"), self.close_vote),
+                ("publish", _("Publish"), self.publish_vote),
+                ("result", _("Show the result"), self.show_result),
+            ),
+            (
+                ("import", _("Import ballots…"), self.import_ballots),
+                ("export", _("Export ballots…"), self.export_ballots),
+            ),
         ):
-            button = QPushButton(text, self)
-            button.setObjectName(f"vote_{key}")
-            button.clicked.connect(slot)
-            actions.addWidget(button)
-            self.buttons[key] = button
-        actions.addStretch(1)
-        layout.addLayout(actions)
+            actions = QHBoxLayout()
+            for key, text, slot in row:
+                button = QPushButton(text, self)
+                button.setObjectName(f"vote_{key}")
+                button.clicked.connect(slot)
+                actions.addWidget(button)
+                self.buttons[key] = button
+            actions.addStretch(1)
+            layout.addLayout(actions)
         self.refresh()
 
     # ------------------------------------------------------------------ data
