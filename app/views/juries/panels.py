@@ -88,6 +88,21 @@ def _say(label: QLabel, text: str, ok: bool = True) -> None:
     label.setVisible(bool(text))
 
 
+class QuotaTable(QTableView):
+    """Type a number on a Min or Max cell to replace it; Enter saves it and moves down."""
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Also reached by the Enter that closes an editor: never opens a new one.
+            if self.state() != QAbstractItemView.State.EditingState:
+                current = self.currentIndex()
+                if current.isValid() and current.row() + 1 < self.model().rowCount():
+                    self.setCurrentIndex(current.siblingAtRow(current.row() + 1))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 # --------------------------------------------------------------------------- dialogs
 
 
@@ -488,7 +503,13 @@ class CitizenJuriesPage(QWidget):
         self.quota_model = QuotaModel(self)
         self.quota_model.edited.connect(self.save_quota)
         self.quota_model.refused.connect(lambda text: _say(self.quota_message, text, False))
-        self.quota_table = _table(page, "quotaTable", self.quota_model)
+        self.quota_table = QuotaTable(page)
+        self.quota_table.setModel(self.quota_model)
+        self.quota_table.setObjectName("quotaTable")
+        self.quota_table.setAlternatingRowColors(True)
+        self.quota_table.setWordWrap(False)
+        self.quota_table.verticalHeader().hide()
+        self.quota_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.quota_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.quota_table.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
