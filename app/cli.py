@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Top-level verbs added by VERB_MODULES (their names, for telling a command from a file).
-TOP_VERBS = ("tally", "sortition", "invitations")
+TOP_VERBS = ("tally", "sortition", "invitations", "report")
 
 
 def _group_usage(parser: argparse.ArgumentParser) -> int:

@@ -15,6 +15,9 @@ from __future__ import annotations
 import gettext
 import locale
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "atelier"
@@ -26,6 +29,8 @@ DEFAULT_LANGUAGE = "fr"
 _current = DEFAULT_LANGUAGE
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _cache: dict[str, gettext.NullTranslations] = {}
+#: A language chosen for one piece of work in one thread (see :func:`language`).
+_local = threading.local()
 
 
 def system_language() -> str:
@@ -72,16 +77,36 @@ def set_language(language: str | None) -> str:
 
 
 def current_language() -> str:
-    return _current
+    return getattr(_local, "language", None) or _current
+
+
+@contextmanager
+def language(code: str | None) -> Iterator[str]:
+    """Translate into ``code`` inside the block, in this thread only (e.g. a document).
+
+    The interface language (:func:`set_language`) and other threads are not affected, so a
+    document can be written in English in a worker thread while the window stays in French.
+    """
+    previous = getattr(_local, "language", None), getattr(_local, "translations", None)
+    chosen = normalise(code)
+    _local.language, _local.translations = chosen, _load(chosen)
+    try:
+        yield chosen
+    finally:
+        _local.language, _local.translations = previous
+
+
+def _active() -> gettext.NullTranslations:
+    return getattr(_local, "translations", None) or _translations
 
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
-    return _translations.gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translations.ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -42,4 +42,8 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 #: Modules that add a top-level verb of their own (``register_verb(subparsers)``), e.g. ``tally``.
-VERB_MODULES: tuple[str, ...] = ("app.commands.tally", "app.commands.sortition")
+VERB_MODULES: tuple[str, ...] = (
+    "app.commands.tally",
+    "app.commands.sortition",
+    "app.commands.reports",
+)
