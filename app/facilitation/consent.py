@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from app.errors import AtelierError, Cancelled
 from app.facilitation import audit, labels
 from app.facilitation.vocabularies import slug
+from app.facilitation.volunteers import forget_erased_names
 from app.i18n import N_, _, ngettext
 from app.jobs import CancelToken, Progress, no_progress
 from app.models import (
@@ -462,6 +463,7 @@ def erase_participants(
                 person.refresh_keys()
                 session.expire(person, ["consents"])
             session.flush()
+            forget_erased_names(session, {p.id: p.code for p in people})
             erased += len(people)
             progress(min(start + ERASE_BATCH, total), total)
         if cancel is not None:
