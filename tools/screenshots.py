@@ -8,7 +8,9 @@ For each language and each area below, one ``<name>-<lang>.png`` at 1100x700:
 ``main-window-fr.png`` (Processes & sessions, the one the README shows), ``participants-fr.png``,
 ``votes-fr.png``, and the same with ``-en``; the committee pictures (``committee_plan-fr.png``,
 the action plan, and ``committee_indicator-fr.png``, an indicator chart) show a demo committee
-built by ``build_committee`` and looked at from a fixed day.
+built by ``build_committee`` and looked at from a fixed day; the citizen-jury pictures
+(``jury-quotas-fr.png``, quotas with a feasibility message, and ``jury-draw-fr.png``, a drawn
+jury with its probability chart) come from ``render_juries``.
 
 Each language runs in its own Python process (a fresh QApplication, nothing left over from the
 other language) on a fresh demo workspace. The demo is generated from a fixed seed, Qt runs
@@ -94,6 +96,7 @@ def render(language: str, out: Path, folder: Path) -> list[Path]:
             saved.append(target)
         saved += render_dialogs(app, window, language, out)
         saved += render_committees(app, window, language, out)
+        saved += render_juries(app, window, language, out)
     finally:
         window.close()  # closeEvent closes the workspace (no backup: backup_count is 0)
         settle(app)
@@ -355,6 +358,55 @@ def render_committees(app, window, language: str, out: Path) -> list[Path]:
     page.indicators.table.selectRow(0)
     settle(app)
     saved.append(_save(window.grab(), out / f"committee_indicator-{language}.png"))
+    return saved
+
+
+def render_juries(app, window, language: str, out: Path) -> list[Path]:
+    """A citizen jury of the demo process: its census quotas with one that cannot be met (the
+    feasibility message and the proposed change), then the drawn jury with the chart."""
+    from app.facilitation import panels as P
+    from app.facilitation import sessions as S
+    from app.views.juries.area import JuriesArea
+
+    ws = window.store
+    with ws.session() as s:
+        process = S.process_overview(s)[0]
+        data = P.PanelData(process.id, "Jury citoyen de la place de l'Église", 10, alternates=4)
+        panel_id = P.create_panel(s, data)
+        for category in P.quota_categories(s):
+            P.quotas_from_census(s, panel_id, category.id, 1.0)
+        gare = next(r for r in P.quota_rows(s, panel_id) if r.value == "La Gare")
+        P.set_quota(s, panel_id, gare.value_id, 3, 4)  # only two volunteers live there
+    area = window.select_area("juries")
+    if not isinstance(area, JuriesArea):  # the area not wired yet: the same widget alone
+        area = JuriesArea(ws, window.undo_stack)
+        area.resize(*SIZE)
+        area.show()
+    shot = window if area.window() is window else area
+    page = area.citizen
+    area.tabs.setCurrentWidget(page)
+    page.fill_processes()
+    page.refresh(panel_id)
+    page.check()
+    page.quota_table.setCurrentIndex(page.quota_model.index(10, page.quota_model.MIN))
+    settle(app)
+    saved = [_save(shot.grab(), out / f"jury-quotas-{language}.png")]
+    with ws.session() as s:  # wider quotas (± 2 seats), so that a decliner can be replaced
+        for category in P.quota_categories(s):
+            P.quotas_from_census(s, panel_id, category.id, 2.0)
+        P.draw_panel(s, panel_id, "4 2 6 6 1 3")  # the view runs this off the UI thread
+    page.refresh(panel_id)
+    # Someone declines: the person most like the first alternate, who can then take the seat.
+    first = page.result.alternates[0].features
+    seats = page.result.selected
+    alike = max(range(len(seats)), key=lambda i: sum(
+        seats[i].features[c] == v for c, v in first.items()))  # fmt: skip
+    page.selected_table.selectRow(alike)
+    page.decline(ask=False)
+    settle(app)
+    saved.append(_save(shot.grab(), out / f"jury-draw-{language}.png"))
+    if shot is area:
+        area.close()
     return saved
 
 

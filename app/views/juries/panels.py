@@ -310,7 +310,10 @@ class ProbabilityChart(QWidget):
         self.setObjectName("probabilityChart")
         self.values: list[float] = []
         self.ratio = 0.0
-        self.setMinimumSize(320, 200)
+        self.setMinimumSize(280, 150)
+        self.setToolTip(
+            _("One bar per volunteer, from the least to the most likely to be selected.")
+        )
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
@@ -465,7 +468,16 @@ class CitizenJuriesPage(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([240, 860])
+        left.setMaximumWidth(300)
+        self.splitter = splitter
+        self._sized = False
         self.fill_processes()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized:  # the list narrow, the jury wide, once the width is known
+            self._sized = True
+            self.splitter.setSizes([250, max(400, self.splitter.width() - 250)])
 
     # ------------------------------------------------------------------ building
 
@@ -591,16 +603,21 @@ class CitizenJuriesPage(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
         )
         reserve.addWidget(self.alternate_table, 1)
-        bottom_layout.addLayout(reserve, 1)
+        bottom_layout.addLayout(reserve, 4)
         chart_column = QVBoxLayout()
-        chart_column.addWidget(QLabel("<b>" + _("Selection probabilities") + "</b>", bottom))
+        chart_title = QLabel("<b>" + _("Selection probabilities") + "</b>", bottom)
+        chart_title.setToolTip(
+            _("One bar per volunteer, from the least to the most likely to be selected.")
+        )
+        chart_column.addWidget(chart_title)
         self.chart = ProbabilityChart(bottom)
         chart_column.addWidget(self.chart, 1)
         self.figures = _label("", bottom, "chartFigures")
         chart_column.addWidget(self.figures)
-        bottom_layout.addLayout(chart_column, 1)
+        bottom_layout.addLayout(chart_column, 5)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
+        splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
@@ -776,9 +793,7 @@ class CitizenJuriesPage(QWidget):
         self.chart.set_data(result.probabilities, result.ratio)
         pool = len(result.probabilities)
         self.figures.setText(
-            _("One bar per volunteer, from the least to the most likely to be selected.")
-            + "<br>"
-            + _("Lowest {min} · highest {max} · size/pool {ratio}").format(
+            _("Lowest {min} · highest {max} · size/pool {ratio}").format(
                 min=percent(result.min_probability, 1),
                 max=percent(result.max_probability, 1),
                 ratio=percent(result.ratio, 1),
