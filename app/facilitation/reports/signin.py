@@ -169,12 +169,11 @@ def build(
                 extra_style=[("LINEBEFORE", (1, 0), (-1, -1), 0.4, style.GRID)],
             )
         )
-    story += [style.spacer(5), style.para(gdpr_notice(identity.name), "note")]
     return style.Document(
         title=title,
         subject=_("Attendance sheet of the session of {day}").format(day=day),
         story=story,
         header_note=f"{day} · {info.place or ''}".strip(" ·"),
-        footer_note=_("Personal data: see the notice at the end of this sheet."),
+        page_foot=gdpr_notice(identity.name),
         keywords="émargement, sign-in",
     )

@@ -177,6 +177,9 @@ def styles() -> dict[str, ParagraphStyle]:
             ),
             "cell_small": ParagraphStyle("cell_small", parent=body, fontSize=7.5, leading=9),
             "centre": ParagraphStyle("centre", parent=body, alignment=TA_CENTER),
+            "centre_small": ParagraphStyle(
+                "centre_small", parent=body, fontSize=7, leading=8.5, alignment=TA_CENTER
+            ),
             "toc1": ParagraphStyle("toc1", parent=body, fontName=FONT_BOLD, fontSize=10),
             "toc2": ParagraphStyle("toc2", parent=body, fontSize=9, leftIndent=6 * mm),
         }
@@ -377,6 +380,9 @@ class Document:
     header_note: str = ""
     #: Drawn on the left of every footer (e.g. a GDPR notice reference); the date by default.
     footer_note: str = ""
+    #: A short text printed in small type at the foot of every page, above the footer
+    #: (e.g. the data-protection notice of a sign-in sheet).
+    page_foot: str = ""
 
 
 @dataclass(frozen=True)
@@ -419,6 +425,14 @@ class _Page:
             "Printed on {date} with Atelier Citoyen"
         ).format(date=format_day(today))
 
+    def foot_height(self, width: float) -> float:
+        """Room taken by the document's page foot text (0 without one)."""
+        if not self.document.page_foot:
+            return 0
+        self.foot = para(self.document.page_foot, "cell_small")
+        self.foot_size = self.foot.wrap(width, 100 * mm)
+        return self.foot_size[1] + 3 * mm
+
     def header(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         width, height = doc.pagesize
         top = height - PAGE_MARGIN + 4 * mm
@@ -444,6 +458,8 @@ class _Page:
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(0.8)
         canvas.line(PAGE_MARGIN, top - 11.5 * mm, right, top - 11.5 * mm)
+        if self.document.page_foot:
+            self.foot.drawOn(canvas, PAGE_MARGIN, PAGE_MARGIN - 2 * mm)
         canvas.restoreState()
 
     def footer(self, canvas: Canvas, page: int, pages: int) -> None:
@@ -491,11 +507,13 @@ def _canvas_class(page: _Page, today: date):
 class _Template(BaseDocTemplate):
     def __init__(self, target, *, page: _Page, total: int, progress: Progress, cancel, **kw):
         super().__init__(target, **kw)
+        width = self.pagesize[0] - 2 * PAGE_MARGIN
+        foot = page.foot_height(width)
         frame = Frame(
             PAGE_MARGIN,
-            PAGE_MARGIN + FOOTER_HEIGHT - 6 * mm,
-            self.pagesize[0] - 2 * PAGE_MARGIN,
-            self.pagesize[1] - 2 * PAGE_MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT + 10 * mm,
+            PAGE_MARGIN + FOOTER_HEIGHT - 6 * mm + foot,
+            width,
+            self.pagesize[1] - 2 * PAGE_MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT + 10 * mm - foot,
             id="body",
             leftPadding=0,
             rightPadding=0,
