@@ -39,6 +39,10 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         N_("workshop sessions: create, agenda, sign-in, minutes"),
         ("app.commands.sessions",),
     ),
+    "volunteers": (
+        N_("co-delivery: volunteers, missions, hours, the value of citizen time"),
+        ("app.commands.volunteers",),
+    ),
 }
 
 #: Modules that add a top-level verb of their own (``register_verb(subparsers)``), e.g. ``tally``.
