@@ -85,3 +85,16 @@ def test_gui_refuses_a_bad_file_then_falls_back_to_the_default_workspace(
     assert "is not an Atelier Citoyen workspace" in result.stdout
     assert "workspace.atelier" in result.stdout  # the default workspace opened instead
     assert bad.read_text(encoding="utf-8") == "pas une base"
+
+
+def test_the_main_window_starts_without_the_heavy_libraries() -> None:
+    """HiGHS, numpy, reportlab, openpyxl and Alembic load when first needed, not at start."""
+    script = (
+        "import sys, app.views.app, app.views.main_window, app.views.areas, app.cli\n"
+        "heavy = ('highspy', 'numpy', 'reportlab', 'openpyxl', 'alembic')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=env)  # fmt: skip
+    assert result.stdout.strip() == "[]", result.stderr

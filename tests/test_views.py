@@ -14,8 +14,9 @@ from app import i18n, store
 from app.errors import Cancelled
 from app.views import dialogs, main_window, qt_i18n
 from app.views.areas import AREAS
-from app.views.areas.empty_state import EmptyState
+from app.views.committees.area import CommitteesArea
 from app.views.jobs import run_job
+from app.views.juries.area import JuriesArea
 from app.views.main_window import MainWindow
 from app.views.settings import AppSettings
 from app.views.votes.area import VotesArea
@@ -84,10 +85,8 @@ def test_navigation_shows_each_area(qtbot, window: MainWindow) -> None:
     assert votes_page.session_box.count() == 3
     assert votes_page.stack.currentWidget() is votes_page.empty
     assert not votes_page.buttons["close"].isEnabled()
-    for key in ("juries", "committees", "documents"):
-        page = window.select_area(key)
-        assert isinstance(page, EmptyState)
-        assert "Pas encore disponible" in page.text_label.text()
+    assert isinstance(window.select_area("juries"), JuriesArea)
+    assert isinstance(window.select_area("committees"), CommitteesArea)
 
 
 def test_processes_area_lists_the_demo_sessions(window: MainWindow) -> None:

@@ -12,7 +12,6 @@ from app.i18n import N_, _
 from app.store import Store
 from app.views.areas.empty_state import EmptyState
 from app.views.areas.processes import ProcessesArea
-from app.views.committees.area import CommitteesArea
 from app.views.participants.area import ParticipantsArea
 from app.views.votes.area import VotesArea
 
@@ -26,6 +25,19 @@ class Area:
     make: Callable[[Store, QUndoStack], QWidget]
 
 
+def _juries(store: Store, undo_stack: QUndoStack) -> QWidget:
+    # Imported on first use: the sortition engine loads HiGHS and numpy.
+    from app.views.juries.area import JuriesArea
+
+    return JuriesArea(store, undo_stack)
+
+
+def _committees(store: Store, undo_stack: QUndoStack) -> QWidget:
+    from app.views.committees.area import CommitteesArea
+
+    return CommitteesArea(store, undo_stack)
+
+
 def _coming(title: str, text: str) -> Callable[[Store, QUndoStack], QWidget]:
     return lambda store, undo_stack: EmptyState(_(title), _(text))
 
@@ -37,13 +49,9 @@ AREAS: tuple[Area, ...] = (
          lambda store, undo_stack: ParticipantsArea(store, undo_stack)),
     Area("votes", N_("Votes"), QStyle.StandardPixmap.SP_DialogApplyButton,
          lambda store, undo_stack: VotesArea(store)),
-    Area("juries", N_("Juries"), QStyle.StandardPixmap.SP_BrowserReload, _coming(
-        N_("Juries"),
-        N_("Citizen juries drawn by lot will live here: quotas by gender, age, neighbourhood, "
-           "a fair and reproducible draw (LEXIMIN) with alternates, and evaluation juries that "
-           "score candidates on weighted criteria.\n\nNot available in this version yet."))),
+    Area("juries", N_("Juries"), QStyle.StandardPixmap.SP_BrowserReload, _juries),
     Area("committees", N_("Committees"), QStyle.StandardPixmap.SP_FileDialogListView,
-         lambda store, undo_stack: CommitteesArea(store, undo_stack)),
+         _committees),
     Area("documents", N_("Documents"), QStyle.StandardPixmap.SP_FileIcon, _coming(
         N_("Documents"),
         N_("Printable documents will live here: the session summary for the council, sign-in "
