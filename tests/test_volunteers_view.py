@@ -36,3 +36,30 @@ def test_ticking_and_unticking_volunteers_is_saved(qtbot, demo, errors) -> None:
     with demo.session() as s:
         after = {r.participant_id: r.volunteer for r in panels.registrations(s, process_id)}
     assert after == {**before, **flipped}
+
+
+def test_the_citizen_juries_page_opens_the_volunteers_dialog(qtbot, demo, monkeypatch) -> None:
+    from app.views.juries.panels import CitizenJuriesPage
+    from app.views.juries.volunteers import VolunteersDialog
+
+    with demo.session() as s:
+        process_id = s.scalars(select(Process.id)).first()
+        panels.create_panel(s, panels.PanelData(process_id, "Jury citoyen", 6))
+    page = CitizenJuriesPage(demo)
+    qtbot.addWidget(page)
+    page.show()
+    opened: list[VolunteersDialog] = []
+
+    def accept(dialog: VolunteersDialog) -> int:
+        opened.append(dialog)
+        dialog.list.item(0).setCheckState(Qt.CheckState.Checked)
+        dialog.list.item(1).setCheckState(Qt.CheckState.Checked)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(VolunteersDialog, "exec", accept)
+    qtbot.mouseClick(page.volunteers_button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and opened[0].process_id == process_id
+    with demo.session() as s:
+        marked = {r.participant_id for r in panels.registrations(s, process_id) if r.volunteer}
+    assert {opened[0].list.item(r).data(Qt.ItemDataRole.UserRole) for r in (0, 1)} <= marked

@@ -260,26 +260,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _write_csv(result: P.DrawResult, path: Path) -> None:
-    categories = list(dict.fromkeys(k for s in result.selected for k in s.features))
-    out = sys.stdout if str(path) == "-" else path.open("w", encoding="utf-8-sig", newline="")
-    try:
-        writer = csv.writer(out, delimiter=";")
-        writer.writerow(["role", "order", "code", "name", "status", "probability", *categories])
-        for s in [*result.selected, *result.alternates]:
-            writer.writerow(
-                [
-                    s.kind,
-                    s.position + 1,
-                    s.code,
-                    s.name,
-                    s.status,
-                    f"{s.probability:.6f}",
-                    *(s.features.get(c, "") for c in categories),
-                ]
-            )
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    if str(path) == "-":
+        csv.writer(sys.stdout, delimiter=";").writerows(P.panel_rows(result))
+    else:
+        P.write_panel_csv(result, path)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -497,6 +497,11 @@ class CitizenJuriesPage(QWidget):
         self.edit_button.setObjectName("editPanel")
         self.edit_button.clicked.connect(self.edit_panel)
         top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.volunteers_button = QPushButton(_("Volunteers…"), page)
+        self.volunteers_button.setObjectName("volunteersButton")
+        self.volunteers_button.setToolTip(_("Who volunteers for this process's citizen juries"))
+        self.volunteers_button.clicked.connect(self.edit_volunteers)
+        top.addWidget(self.volunteers_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
 
         quota_buttons = QHBoxLayout()
@@ -839,6 +844,16 @@ class CitizenJuriesPage(QWidget):
         if self.info is None:
             return
         dialog = PanelDialog(self.store, self, panel_id=self.info.id)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.refresh(self.info.id)
+
+    def edit_volunteers(self) -> None:
+        """Tick who volunteers; the pool and the quota table's counts follow."""
+        from app.views.juries.volunteers import VolunteersDialog
+
+        if self.info is None:
+            return
+        dialog = VolunteersDialog(self.store, self.info.process_id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.refresh(self.info.id)
 
