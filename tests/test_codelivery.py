@@ -417,3 +417,58 @@ def test_certificate_data(made: Made) -> None:
         assert cert.charter_version == "v2"
         later = T.certificate_data(s, lea, start=date(2027, 3, 5))
         assert later.hours == 4.0 and later.trainings == []
+
+
+# --------------------------------------------------------------------------- committee
+
+
+def test_computed_indicators_and_annual_review(made: Made) -> None:
+    from app.facilitation import committee_review as R
+    from app.facilitation import indicators as I
+
+    with made.ws.session() as s:
+        lea, omar, _jeanne = made.volunteers
+        TS.record_group_timesheet(s, made.mission_id, date(2027, 3, 3), [(lea, 2, None)])
+        TS.record_group_timesheet(s, made.mission_id, date(2027, 3, 17), [(omar, 3, None)])
+        TS.record_group_timesheet(s, made.garden_id, date(2027, 4, 7), [(lea, 4, None)])
+        TS.record_group_timesheet(s, made.mission_id, date(2027, 6, 2), [(lea, 1, None)])
+        M.add_people_helped(s, made.mission_id, date(2027, 1, 1), date(2027, 3, 31), 12)
+        M.add_people_helped(
+            s, made.garden_id, date(2027, 1, 1), date(2027, 3, 31), 5, category="young people"
+        )
+        M.add_people_helped(s, made.mission_id, date(2027, 4, 1), date(2027, 6, 30), 9)
+        hours = I.create_indicator(
+            s, made.committee_id, I.IndicatorData(name="Heures", source="volunteer_hours")
+        )
+        helped = I.create_indicator(
+            s, made.committee_id, I.IndicatorData(name="Aidés", source="people_helped", target=10)
+        )
+        I.refresh_committee_indicators(s, made.committee_id, today=date(2027, 5, 15))
+        points = [(m.measured_on, m.value, m.source) for m in I.measurements(s, hours.id)]
+        assert points == [
+            (date(2027, 3, 31), 5.0, "2027-03"),
+            (date(2027, 4, 30), 4.0, "2027-04"),
+        ]
+        points = [(m.measured_on, m.value) for m in I.measurements(s, helped.id)]
+        assert points == [(date(2027, 3, 31), 17.0)]  # the second period has not ended
+        assert I.indicator_info(s, helped.id).status == "on_track"
+        assert I.source_label("volunteer_hours") != "volunteer_hours"
+
+        T.add_saving(s, made.action_id, 5000, "Estimation CAF")
+        M.add_support_cost(s, made.mission_id, "training", 800, incurred_on=date(2027, 2, 1))
+        review = R.annual_review(s, made.committee_id, 2027, today=date(2028, 1, 10))
+        assert review.codelivery is not None
+        assert (review.codelivery.hours, review.codelivery.people_helped) == (10.0, 26)
+        assert review.codelivery.balance == 4200.0
+        assert review.as_dict()["codelivery"]["savings_total"] == 5000.0
+        # 2026: no hours that year, but the undated saving counts whatever the period.
+        before = R.annual_review(s, made.committee_id, 2026, today=date(2028, 1, 10)).codelivery
+        assert (before.hours, before.costs, before.savings_total) == (0.0, 0.0, 5000.0)
+
+
+def test_annual_review_without_codelivery(made: Made) -> None:
+    from app.facilitation import committee_review as R
+
+    with made.ws.session() as s:
+        other = C.create_committee(s, C.CommitteeData(process_id=made.process_id, title="Autre"))
+        assert R.annual_review(s, other.id, 2027, today=TODAY).codelivery is None

@@ -18,6 +18,7 @@ Every figure is a SQL aggregate, whatever the number of lines.
 
 from __future__ import annotations
 
+import calendar
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -613,6 +614,69 @@ def codelivery_summary_for_committee(
         end,
         [Committee.id == committee_id],
     )[0]
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _mission_scope(query, committee_id: uuid.UUID | None, process_id: uuid.UUID | None):
+    if committee_id is not None:
+        query = query.join(Action, Action.id == Mission.action_id).where(
+            Action.committee_id == committee_id
+        )
+    if process_id is not None:
+        query = query.where(Mission.process_id == process_id)
+    return query
+
+
+def monthly_hours(
+    session: Session,
+    *,
+    committee_id: uuid.UUID | None = None,
+    process_id: uuid.UUID | None = None,
+    until: date | None = None,
+) -> list[tuple[date, float, str]]:
+    """(last day of the month, hours, "2027-03") for each month with hours, up to ``until``,
+    on the missions of a committee's actions or of a process (a computed indicator)."""
+    month = func.substr(func.cast(TimeEntry.worked_on, _string()), 1, 7)
+    query = _mission_scope(
+        select(month, func.sum(TimeEntry.hours)).join(Mission, Mission.id == TimeEntry.mission_id),
+        committee_id,
+        process_id,
+    )
+    query = _period(query, TimeEntry.worked_on, None, until).group_by(month).order_by(month)
+    points = []
+    for key, hours in session.execute(query):
+        year, number_ = int(key[:4]), int(key[5:7])
+        last = calendar.monthrange(year, number_)[1]
+        points.append((date(year, number_, last), float(hours or 0.0), key))
+    return points
+
+
+def people_helped_series(
+    session: Session,
+    *,
+    committee_id: uuid.UUID | None = None,
+    process_id: uuid.UUID | None = None,
+    until: date | None = None,
+) -> list[tuple[date, float, str]]:
+    """(end of the period, people helped, "from – to") per period ending by ``until``, on the
+    missions of a committee's actions or of a process (a computed indicator)."""
+    query = _mission_scope(
+        select(
+            PeopleHelped.period_start, PeopleHelped.period_end, func.sum(PeopleHelped.count)
+        ).join(Mission, Mission.id == PeopleHelped.mission_id),
+        committee_id,
+        process_id,
+    )
+    query = _period(query, PeopleHelped.period_end, None, until)
+    query = query.group_by(PeopleHelped.period_start, PeopleHelped.period_end).order_by(
+        PeopleHelped.period_end, PeopleHelped.period_start
+    )
+    return [
+        (end, float(count or 0), f"{start.isoformat()} – {end.isoformat()}")
+        for start, end, count in session.execute(query)
+    ]
 
 
 # --------------------------------------------------------------------------- certificate

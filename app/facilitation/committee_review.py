@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.facilitation import actions as A
 from app.facilitation import indicators as I
+from app.facilitation.citizen_time import CitizenTimeSummary, codelivery_summary_for_committee
 from app.facilitation.committees import (
     FULL_ROLES,
     CommitteeInfo,
@@ -195,6 +196,8 @@ class AnnualReview:
     created: int
     indicators: list[IndicatorYear]
     decisions: list[LoggedDecision] = field(default_factory=list)
+    #: Co-delivery of the year on the committee's actions (None without missions or savings).
+    codelivery: CitizenTimeSummary | None = None
 
     @property
     def done_late(self) -> int:
@@ -220,6 +223,7 @@ class AnnualReview:
             },
             "indicators": [i.as_dict() for i in self.indicators],
             "decisions": [d.as_dict() for d in self.decisions],
+            "codelivery": self.codelivery.as_dict() if self.codelivery else None,
         }
 
 
@@ -334,7 +338,8 @@ def annual_review(
     Statuses are those on that day (read back from the history). Done: actions marked done
     during the year (late when after their due date). Late: open actions whose due date passed
     by then. Open: actions neither done nor dropped. Indicators: the last measurement of the
-    year against the target. Decisions: those dated in the year.
+    year against the target. Decisions: those dated in the year. Co-delivery: hours, people
+    helped, support costs and estimated savings of the year on the committee's actions.
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
     today = today or today_local()
@@ -366,4 +371,12 @@ def annual_review(
         created=sum(1 for r in rows if start <= r.created_on <= end),
         indicators=_indicators_of_year(session, committee_id, start, end),
         decisions=decisions_log(session, committee_id, start=start, end=end),
+        codelivery=_codelivery(session, committee_id, start, end),
     )
+
+
+def _codelivery(
+    session: Session, committee_id: uuid.UUID, start: date, end: date
+) -> CitizenTimeSummary | None:
+    summary = codelivery_summary_for_committee(session, committee_id, start, end)
+    return summary if summary.missions or summary.savings else None

@@ -14,7 +14,11 @@ Computed sources fill an indicator from the app's own data, one measurement per 
   dissimilarity index between a_v, the share of attendees (with a value in the category) who
   have value v, and p_v, the population share of v (normalised over the values that have
   one). 100: the room mirrors the population; 0: nobody from the groups that make it up.
+- ``volunteer_hours``: hours volunteers gave each month (dated on the month's last day).
+- ``people_helped``: people the volunteers helped, per recorded period (dated on its end).
 
+For the last two, ``{"scope": "committee"}`` (the default) counts the missions of the
+committee's actions, ``{"scope": "process"}`` every mission of the process. For the others,
 ``{"scope": "committee"}`` counts the committee's meetings, ``{"scope": "process"}`` every
 session of its process (the default for ``attendance`` is the committee, for the others the
 process). Refreshing a computed indicator rewrites its measurements from the data.
@@ -32,6 +36,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.facilitation import citizen_time
 from app.facilitation.committees import CommitteeError, _committee, _line, _pick, today_local
 from app.i18n import N_, _
 from app.models import (
@@ -62,8 +67,14 @@ _SOURCES = {
     "attendance": N_("Attendance per session"),
     "stakeholders": N_("Attendance of one stakeholder type"),
     "diversity": N_("Diversity of attendance against the population"),
+    "volunteer_hours": N_("Volunteer hours per month (co-delivery)"),
+    "people_helped": N_("People helped by volunteers (co-delivery)"),
 }
 SCOPES = ("committee", "process")
+#: Computed from co-delivery: hours given each month (dated on the month's last day) and people
+#: helped per recorded period (dated on its end), on the missions of the committee's actions
+#: (``{"scope": "process"}``: every mission of the process).
+CODELIVERY_SOURCES = ("volunteer_hours", "people_helped")
 
 
 def status_label(code: str) -> str:
@@ -524,6 +535,20 @@ def dissimilarity(attendees: Counter, population: dict) -> float | None:
 
 def _series(session: Session, indicator: Indicator, today: date) -> list[tuple[date, float, str]]:
     params = _params(indicator.source_params)
+    if indicator.source in CODELIVERY_SOURCES:
+        committee = indicator.committee
+        scope = params.get("scope") or "committee"
+        where = (
+            {"committee_id": committee.id}
+            if scope == "committee"
+            else {"process_id": committee.process_id}
+        )
+        series = (
+            citizen_time.monthly_hours
+            if indicator.source == "volunteer_hours"
+            else citizen_time.people_helped_series
+        )
+        return series(session, **where, until=today)
     default_scope = "committee" if indicator.source == "attendance" else "process"
     workshops = _sessions(session, indicator, params.get("scope") or default_scope, today)
     present = _present(session, [s.id for s in workshops])

@@ -21,7 +21,14 @@ ACTION_STATUSES = ("planned", "in_progress", "done", "blocked", "dropped")
 #: Which way an indicator should move.
 INDICATOR_DIRECTIONS = ("higher", "lower")
 #: Where an indicator's measurements come from: typed in, or computed from the app's own data.
-INDICATOR_SOURCES = ("manual", "attendance", "stakeholders", "diversity")
+INDICATOR_SOURCES = (
+    "manual",
+    "attendance",
+    "stakeholders",
+    "diversity",
+    "volunteer_hours",
+    "people_helped",
+)
 
 
 class Committee(Entity):
