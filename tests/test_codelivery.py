@@ -472,3 +472,35 @@ def test_annual_review_without_codelivery(made: Made) -> None:
     with made.ws.session() as s:
         other = C.create_committee(s, C.CommitteeData(process_id=made.process_id, title="Autre"))
         assert R.annual_review(s, other.id, 2027, today=TODAY).codelivery is None
+
+
+def test_every_problem_of_a_line_is_listed(made: Made, tmp_path: Path) -> None:
+    with made.ws.session() as s:
+        bad = write(
+            tmp_path / "bad.csv",
+            "volunteer;mission;date;hours\nNobody;Nowhere;2027-03-07;30\n",
+        )
+        with pytest.raises(TS.TimesheetError) as caught:
+            TS.import_timesheet_csv(s, bad)
+        messages = [p.message for p in caught.value.problems]
+        assert [p.line for p in caught.value.problems] == [2, 2, 2]
+        assert "No mission matches “Nowhere”." in messages
+        assert "No volunteer matches “Nobody”." in messages
+        assert "Hours must be more than 0 and at most 24." in messages
+
+
+def test_renaming_and_deactivating_a_volunteer(made: Made) -> None:
+    with made.ws.session() as s:
+        jeanne = made.volunteers[2]
+        TS.record_group_timesheet(s, made.mission_id, date(2027, 3, 3), [(jeanne, 2, None)])
+        data = V.volunteer_data(s, jeanne)
+        data.name = "Jeanne Libre-Durand"
+        V.update_volunteer(s, jeanne, data)
+        assert [r.volunteer_name for r in TS.time_entries(s)] == ["Jeanne Libre-Durand"]
+        assert not V.set_volunteer_active(s, jeanne, False).active
+        assert [v.name for v in V.list_volunteers(s, made.process_id, active_only=True)] == [
+            "Léa Martin",
+            "Omar Benali",
+        ]
+        with pytest.raises(V.CodeliveryError, match="no longer an active volunteer"):
+            M.assign(s, made.mission_id, jeanne, today=TODAY)

@@ -159,27 +159,24 @@ class _Line:
 def _check(
     session: Session, lines: list[_Line], problems: list[TimesheetProblem], confirm_outside: bool
 ) -> int:
-    """Add the problems of complete lines (hours, daily total, span, process); returns how
-    many lines are outside their mission's span."""
+    """Add the problems of the lines (hours, daily total, span, process, duplicates); returns
+    how many lines are outside their mission's span."""
     outside = 0
     seen: dict[tuple, int | None] = {}
+    for x in lines:  # hours are checked even on lines with another problem
+        if x.hours is None or 0 < x.hours <= MAX_HOURS_PER_DAY:
+            continue
+        if x.profile is None:
+            message = _("Hours must be more than 0 and at most 24.")
+        elif x.hours <= 0:
+            message = _("Hours must be more than 0 ({name}).").format(name=x.profile.name)
+        else:
+            message = _("{hours:g} hours for {name} on one day: at most 24.").format(
+                hours=x.hours, name=x.profile.name
+            )
+        problems.append(TimesheetProblem(x.line, message))
     complete = [x for x in lines if x.mission and x.profile and x.day and x.hours is not None]
     for x in complete:
-        if x.hours <= 0:
-            problems.append(
-                TimesheetProblem(
-                    x.line, _("Hours must be more than 0 ({name}).").format(name=x.profile.name)
-                )
-            )
-        elif x.hours > MAX_HOURS_PER_DAY:
-            problems.append(
-                TimesheetProblem(
-                    x.line,
-                    _("{hours:g} hours for {name} on one day: at most 24.").format(
-                        hours=x.hours, name=x.profile.name
-                    ),
-                )
-            )
         if x.profile.process_id != x.mission.process_id:
             problems.append(
                 TimesheetProblem(
