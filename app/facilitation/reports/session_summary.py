@@ -255,8 +255,9 @@ def _vote_chart(document: dict, info: votes.VoteInfo):
     )
 
 
-def _vote(session: Session, info: votes.VoteInfo, number: int) -> list:
-    story: list = [style.heading(f"{number}. {info.question}", 2)]
+def _vote(session: Session, info: votes.VoteInfo, number: int, lead: list | None = None) -> list:
+    """One vote; ``lead`` (e.g. the section title) is kept on the same page as its start."""
+    story: list = [*(lead or []), style.heading(f"{number}. {info.question}", 2)]
     story += style.paras(info.description)
     sentence = METHOD_SENTENCES.get(info.method)
     story.append(
@@ -276,7 +277,7 @@ def _vote(session: Session, info: votes.VoteInfo, number: int) -> list:
                 "note",
             )
         )
-        return story
+        return [style.keep(*story)]
     options = document["options"]
     winners = [options[i] for i in document.get("winners") or []]
     if winners:
@@ -378,9 +379,10 @@ def _votes(session: Session, info: sessions.SessionInfo) -> list:
     found = votes.list_votes(session, info.id)
     if not found:
         return []
-    story: list = [style.heading(_("Votes"))]
+    story: list = []
     for number, vote in enumerate(found, start=1):
-        story += _vote(session, vote, number)
+        lead = [style.heading(_("Votes"))] if number == 1 else None
+        story += _vote(session, vote, number, lead)
     return story
 
 
