@@ -178,12 +178,33 @@ class SessionEditor(QDialog):
         self.save_button.clicked.connect(self.save_details)
         close = buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
+        self.print_buttons = {}
+        for kind, text in (
+            ("signin", _("Print the sign-in sheet…")),
+            ("session", _("Print the summary…")),
+        ):
+            button = buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+            button.setObjectName(f"print_{kind}")
+            button.clicked.connect(lambda _checked=False, k=kind: self.print_document(k))
+            self.print_buttons[kind] = button
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self._load()
+
+    def print_document(self, kind: str):
+        """The sign-in sheet or the summary of this session as a PDF (saved first)."""
+        from app.views.documents.actions import print_document
+
+        if self.session_id is None and not self.save_details():
+            return None
+        if self.session_id is None:
+            return None
+        return print_document(
+            self, self.store, kind, self.session_id, subject_label=self.title.text()
+        )
 
     # ----------------------------------------------------------------- details
     def _details_tab(self) -> QWidget:

@@ -136,7 +136,7 @@ def spec(kind: str) -> DocumentSpec:
     return found
 
 
-def subjects(session: Session, kind: str) -> list[tuple[uuid.UUID, str]]:
+def subject_choices(session: Session, kind: str) -> list[tuple[uuid.UUID, str]]:
     """(id, label) of everything a document of ``kind`` can be about, in a sensible order."""
     return _resolve(spec(kind).subjects)(session)
 
@@ -338,5 +338,5 @@ __all__ = [
     "generate",
     "history",
     "spec",
-    "subjects",
+    "subject_choices",
 ]

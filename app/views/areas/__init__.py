@@ -38,6 +38,13 @@ def _committees(store: Store, undo_stack: QUndoStack) -> QWidget:
     return CommitteesArea(store, undo_stack)
 
 
+def _documents(store: Store, undo_stack: QUndoStack) -> QWidget:
+    # Imported on first use; reportlab itself loads only when a document is made.
+    from app.views.documents.area import DocumentsArea
+
+    return DocumentsArea(store, undo_stack)
+
+
 def _coming(title: str, text: str) -> Callable[[Store, QUndoStack], QWidget]:
     return lambda store, undo_stack: EmptyState(_(title), _(text))
 
@@ -52,9 +59,5 @@ AREAS: tuple[Area, ...] = (
     Area("juries", N_("Juries"), QStyle.StandardPixmap.SP_BrowserReload, _juries),
     Area("committees", N_("Committees"), QStyle.StandardPixmap.SP_FileDialogListView,
          _committees),
-    Area("documents", N_("Documents"), QStyle.StandardPixmap.SP_FileIcon, _coming(
-        N_("Documents"),
-        N_("Printable documents will live here: the session summary for the council, sign-in "
-           "sheets, paper ballots, jury draw reports and the annual review, as PDF files made "
-           "on this computer.\n\nNot available in this version yet."))),
+    Area("documents", N_("Documents"), QStyle.StandardPixmap.SP_FileIcon, _documents),
 )  # fmt: skip

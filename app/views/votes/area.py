@@ -160,6 +160,7 @@ class VotesArea(QWidget):
             (
                 ("import", _("Import ballots…"), self.import_ballots),
                 ("export", _("Export ballots…"), self.export_ballots),
+                ("print", _("Print ballots…"), self.print_ballots),
             ),
         ):
             actions = QHBoxLayout()
@@ -237,6 +238,7 @@ class VotesArea(QWidget):
             "result": status in ("closed", "published"),
             "import": status == "open",
             "export": status in ("closed", "published"),
+            "print": info is not None,
         }
         for key, button in self.buttons.items():
             button.setEnabled(enabled[key])
@@ -405,6 +407,15 @@ class VotesArea(QWidget):
         info = self.current()
         if info is not None:
             choose_export(self, self.store, info.id, info.ballot)
+
+    def print_ballots(self):
+        """Paper ballots of the selected vote as a PDF (Documents area's "Print…")."""
+        from app.views.documents.actions import print_document
+
+        info = self.current()
+        if info is None:
+            return None
+        return print_document(self, self.store, "ballots", info.id, subject_label=info.question)
 
     def showEvent(self, event) -> None:
         # Sessions may have been added in another area since.
