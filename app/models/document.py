@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Entity
 
-#: session, signin, ballots, jury, evaluation, committee, annual, access
+#: session, signin, ballots, jury, evaluation, committee, annual, access, certificate
 DOCUMENT_KINDS = (
     "session",
     "signin",
@@ -23,6 +23,7 @@ DOCUMENT_KINDS = (
     "committee",
     "annual",
     "access",
+    "certificate",
 )
 
 

@@ -447,11 +447,79 @@ def probability_strip(
     return drawing
 
 
+#: Bars of volunteers whose chance is below half of size/pool (as in the app's chart).
+LOW = colors.HexColor("#d9822b")
+
+
+def probability_bars(
+    probabilities: Sequence[float],
+    ratio: float,
+    *,
+    width: float = FULL_WIDTH,
+    height: float = 62 * mm,
+    ratio_label: str | None = None,
+    half_label: str | None = None,
+) -> Drawing:
+    """Every volunteer's chance of being drawn, one bar each sorted from the lowest (as the
+    app's probability chart): a solid line at size/pool (``ratio``), a dashed one at half of
+    it, and bars below the dashed line in orange. Labels take ``{p}`` for the percentage."""
+    register_fonts()
+    drawing = Drawing(width, height)
+    left, bottom, right, top_pad = 30, 6, 6, 6
+    plot_w = width - left - right
+    plot_h = height - bottom - top_pad
+    values = sorted(probabilities)
+    top = 1.0
+
+    def yof(p: float) -> float:
+        return bottom + plot_h * min(max(p, 0.0), top) / top
+
+    for p in (0.0, 0.25, 0.5, 0.75, 1.0):
+        yy = yof(p)
+        drawing.add(Line(left, yy, left + plot_w, yy, strokeColor=GRID, strokeWidth=0.5))
+        drawing.add(
+            String(left - 3, yy - 2.5, format_percent(p), fontName=FONT, fontSize=6.5,
+                   fillColor=MUTED, textAnchor="end")
+        )  # fmt: skip
+    half = ratio / 2
+    n = len(values)
+    if n:
+        step = plot_w / n
+        gap = min(1.0, step * 0.2)
+        for i, p in enumerate(values):
+            h = max(plot_h * min(p, top) / top, 0.8)  # someone who cannot be drawn still shows
+            fill = LOW if p < half - 1e-9 else LINE
+            drawing.add(
+                Rect(left + i * step + gap / 2, bottom, max(step - gap, 0.3), h,
+                     fillColor=fill, strokeColor=None)
+            )  # fmt: skip
+        for value, dash, label in ((ratio, None, ratio_label), (half, [3, 2], half_label)):
+            yy = yof(value)
+            drawing.add(
+                Line(left, yy, left + plot_w, yy, strokeColor=INK, strokeWidth=1.1,
+                     strokeDashArray=dash)
+            )  # fmt: skip
+            if label:
+                caption = label.format(p=format_percent(value, 1))
+                w = stringWidth(caption, FONT, 6.5) + 6
+                drawing.add(
+                    Rect(left + 4, yy + 1.5, w, 9, fillColor=colors.Color(1, 1, 1, 0.85),
+                         strokeColor=None)
+                )  # fmt: skip
+                drawing.add(
+                    String(left + 7, yy + 3.5, caption, fontName=FONT, fontSize=6.5,
+                           fillColor=INK)
+                )  # fmt: skip
+    drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=INK, strokeWidth=0.6))
+    return drawing
+
+
 __all__ = [
     "FULL_WIDTH",
     "bar_chart",
     "line_chart",
     "merit_profile",
+    "probability_bars",
     "probability_strip",
     "share_chart",
 ]
