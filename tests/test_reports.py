@@ -159,3 +159,52 @@ def test_reportlab_is_not_loaded_at_start_or_by_the_registry() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def _image(kind: str, size=(80, 40)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (46, 125, 50)).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def test_identity_defaults_to_the_municipality_and_checks_the_logo(demo) -> None:
+    from app.facilitation import audit, identity
+
+    with demo.session() as s:
+        assert identity.get_identity(s) == identity.Identity("Ville de Villeneuve-sur-Lière")
+        before = audit.verify(s).events
+        saved = identity.set_identity(s, name="  Mairie   de Lière ", logo=_image("PNG"))
+        assert saved.name == "Mairie de Lière" and saved.name_typed
+        assert saved.logo_format == "png" and audit.verify(s).events == before + 1
+        assert identity.set_identity(s, logo=_image("JPEG")).logo_format == "jpeg"
+        assert identity.get_identity(s).name == "Mairie de Lière"  # the name was kept
+        damaged = _image("PNG")[:40]
+        huge = b"\x89PNG\r\n\x1a\n" + bytes(identity.MAX_LOGO_BYTES)
+        for bad, message in (
+            (b"GIF89a....", "PNG or JPEG"),
+            (damaged, "cannot be read"),
+            (huge, "largest accepted is 1024 KB"),
+            (b"", "empty"),
+        ):
+            with pytest.raises(AtelierError, match=message):
+                identity.set_identity(s, name="Autre nom", logo=bad)
+        unchanged = identity.get_identity(s)
+        assert unchanged.name == "Mairie de Lière" and unchanged.logo_format == "jpeg"
+        with pytest.raises(AtelierError, match="too long"):
+            identity.set_identity(s, name="x" * 201)
+        cleared = identity.set_identity(s, name="", logo=None)
+        assert cleared == identity.Identity("Ville de Villeneuve-sur-Lière")
+
+
+def test_a_document_whose_module_is_missing_is_refused_clearly(first, monkeypatch) -> None:
+    ws, _process_id, session_id = first
+    here = "app.facilitation.reports"
+    missing = reports.DocumentSpec(
+        "poster", "Poster", "session", f"{here}.no_such_module:build",
+        f"{here}.subjects:sessions", f"{here}.subjects:find_session",
+    )  # fmt: skip
+    monkeypatch.setitem(reports.DOCUMENTS, "poster", missing)
+    with ws.session() as s, pytest.raises(AtelierError, match="not available in this version"):
+        reports.build_pdf(s, "poster", session_id)

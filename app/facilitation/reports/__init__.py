@@ -122,7 +122,13 @@ SUBJECT_LABELS: dict[str, str] = {
 
 def _resolve(path: str) -> Callable[..., Any]:
     module, _sep, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
+    try:
+        loaded = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        raise ReportError(_("This document is not available in this version.")) from None
+    return getattr(loaded, name)
 
 
 def spec(kind: str) -> DocumentSpec:
