@@ -280,3 +280,15 @@ def test_volunteers_are_marked_and_withdrawn(demo) -> None:
         assert outsider.participant_id not in P.prepare_draw(s, panel_id).participant_ids
         with pytest.raises(P.PanelError):
             P.set_volunteers(s, process_id, [uuid.uuid4()], True)
+
+
+def test_the_replacement_is_proposed_before_anything_is_recorded(demo) -> None:
+    panel_id = _jury(demo, size=8, alternates=6, census=("Genre",))
+    with demo.session() as s:
+        result = P.draw_panel(s, panel_id, "11")
+        leaving = result.selected[1]
+        proposal = P.propose_replacement(s, panel_id, leaving.participant_id)
+        assert P.draw_result(s, panel_id).selected == result.selected  # nothing changed
+        assert _events(demo, "panel.replacement") == []
+        outcome = P.decline(s, panel_id, leaving.participant_id)
+    assert outcome == proposal

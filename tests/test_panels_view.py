@@ -297,6 +297,8 @@ def test_a_decliner_is_replaced_by_the_first_alternate(qtbot, page, answers) -> 
     assert page.decline_button.isEnabled()
     outcome = page.decline()
     assert len(answers) == 1 and leaving.name in answers[0]
+    # The confirmation names who would take the seat, before anything is recorded.
+    assert f"{first.name} ({first.code}) would take the seat" in answers[0]
     assert outcome.replaced_by == first.code and outcome.from_reserve
     text = page.outcome.text()
     assert f"{leaving.name} ({leaving.code}) declined" in text

@@ -753,11 +753,10 @@ class Replacement:
     from_reserve: bool
 
 
-def decline(session: Session, panel_id: uuid.UUID, participant_id: uuid.UUID) -> Replacement:
-    """Record that a selected person declines, and seat the replacement that keeps every quota
-    and the household rule: the first such alternate in the reserve order, else the best
-    volunteer left in the pool (highest selection probability)."""
-    panel = get_panel(session, panel_id)
+def _replacement(
+    session: Session, panel: Panel, participant_id: uuid.UUID
+) -> tuple[Instance, PanelSeat, list[PanelSeat], int | None]:
+    """(instance, the leaving seat, the active reserve, the chosen pool position or None)."""
     instance, _distribution = _recorded(panel)
     sitting = [s for s in panel.seats if s.kind == "selected" and s.status == "active"]
     leaving = next((s for s in sitting if s.participant_id == participant_id), None)
@@ -768,38 +767,53 @@ def decline(session: Session, panel_id: uuid.UUID, participant_id: uuid.UUID) ->
         key=lambda s: s.position,
     )
     gone = {s.pool_position for s in panel.seats if s.status == "declined"}
-    probabilities = [
-        p
-        for (p,) in session.execute(
-            select(PanelPoolMember.probability)
-            .where(PanelPoolMember.panel_id == panel.id)
-            .order_by(PanelPoolMember.position)
-        )
-    ]
+    pool = session.execute(
+        select(PanelPoolMember.probability, PanelPoolMember.participant_id)
+        .where(PanelPoolMember.panel_id == panel.id)
+        .order_by(PanelPoolMember.position)
+    ).all()
     # People who already declined, or were erased, cannot be asked again.
-    erased = {
-        r.position
-        for r in session.execute(
-            select(PanelPoolMember.position).where(
-                PanelPoolMember.panel_id == panel.id, PanelPoolMember.participant_id.is_(None)
-            )
-        )
-    }
+    erased = {i for i, (_p, pid) in enumerate(pool) if pid is None}
     excluded = gone | erased | {leaving.pool_position}
     current = [s.pool_position for s in sitting]
     taken = set(current)
     # The reserve in its order, then every other volunteer, most likely to be selected first.
     alternates = [s.pool_position for s in reserve if s.pool_position not in excluded]
     rest = sorted(
-        (i for i in range(len(probabilities))
+        (i for i in range(len(pool))
          if i not in excluded and i not in taken and i not in set(alternates)),
-        key=lambda i: (-probabilities[i], i),
+        key=lambda i: (-pool[i][0], i),
     )  # fmt: skip
     chosen = draws.replacement(instance, current, leaving.pool_position, alternates + rest)
+    if chosen is not None and chosen in excluded:
+        chosen = None
+    return instance, leaving, reserve, chosen
+
+
+def propose_replacement(
+    session: Session, panel_id: uuid.UUID, participant_id: uuid.UUID
+) -> Replacement:
+    """Who would take the seat if this person declined (nothing is recorded)."""
+    instance, leaving, reserve, chosen = _replacement(
+        session, get_panel(session, panel_id), participant_id
+    )
+    return Replacement(
+        instance.people[leaving.pool_position].key,
+        None if chosen is None else instance.people[chosen].key,
+        any(s.pool_position == chosen for s in reserve),
+    )
+
+
+def decline(session: Session, panel_id: uuid.UUID, participant_id: uuid.UUID) -> Replacement:
+    """Record that a selected person declines, and seat the replacement that keeps every quota
+    and the household rule: the first such alternate in the reserve order, else the best
+    volunteer left in the pool (highest selection probability)."""
+    panel = get_panel(session, panel_id)
+    instance, leaving, reserve, chosen = _replacement(session, panel, participant_id)
     leaving.status = "declined"
     replaced_by = None
     from_reserve = False
-    if chosen is not None and chosen not in excluded:
+    if chosen is not None:
         alternate = next((s for s in reserve if s.pool_position == chosen), None)
         from_reserve = alternate is not None
         if alternate is not None:

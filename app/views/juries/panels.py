@@ -1052,13 +1052,29 @@ class CitizenJuriesPage(QWidget):
         if self.info is None or seat is None or seat.participant_id is None:
             return None
         title = _("Declines")
+        try:
+            with self.store.session() as s:
+                proposal = P.propose_replacement(s, self.info.id, seat.participant_id)
+        except AtelierError as exc:
+            dialogs.show_error(self, title, str(exc))
+            return None
+        if proposal.replaced_by is None:
+            proposed = _("Nobody can take the seat without breaking a quota or the household "
+                         "rule: it would stay empty.")  # fmt: skip
+        else:
+            proposed = _(
+                "{other} would take the seat ({source}), keeping every quota and the "
+                "household rule."
+            ).format(
+                other=self._name(proposal.replaced_by),
+                source=_("from the reserve list") if proposal.from_reserve else _("from the pool"),
+            )
         if ask and not dialogs.confirm(
             self,
             title,
-            _("Record that {name} declines the seat?\n\nThe first alternate of the reserve list "
-              "who keeps every quota and the household rule takes it (else the most likely "
-              "volunteer left in the pool). This is written in the log and cannot be undone.")
-            .format(name=self._name(seat.code)),
+            _("Record that {name} declines the seat?").format(name=self._name(seat.code))
+            + "\n\n" + proposed + "\n\n"
+            + _("This is written in the log and cannot be undone."),
         ):  # fmt: skip
             return None
         try:
