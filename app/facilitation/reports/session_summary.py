@@ -69,8 +69,8 @@ METHOD_SENTENCES = {
 
 VOTE_STATUSES = {
     "draft": N_("Draft"),
-    "open": N_("Open"),
-    "closed": N_("Closed"),
+    "open": N_("Open for voting"),
+    "closed": N_("Closed, counted"),
     "published": N_("Published"),
 }
 
@@ -554,7 +554,8 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
         (_("Attendance"), str(info.attendance)),
         (_("Minutes"), labels.minutes_status(info.minutes_status)),
     ]
-    story: list = style.title_block(_("Session summary"), info.title, facts)
+    story: list = style.letterhead(identity)
+    story += style.title_block(_("Session summary"), info.title, facts)
     story.append(style.new_page())
     story += _context(session, info)
     story += _attendance(session, info)

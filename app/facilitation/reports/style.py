@@ -32,6 +32,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    Image,
     KeepTogether,
     PageBreak,
     PageTemplate,
@@ -315,6 +316,22 @@ def title_block(
     if facts:
         parts += [spacer(2), key_values(facts)]
     return parts
+
+
+def letterhead(identity: Identity, height_mm: float = 24) -> list[Flowable]:
+    """The workspace's logo (scaled, proportions kept) and name, large, for a title page."""
+    parts: list[Flowable] = []
+    if identity.logo:
+        try:
+            _reader, width, height = _scaled_logo(identity.logo, 80 * mm, height_mm * mm)
+            parts.append(
+                Image(io.BytesIO(identity.logo), width=width, height=height, hAlign="LEFT")
+            )
+        except Exception:  # a logo that cannot be read is left out
+            parts = []
+    if identity.name:
+        parts += [spacer(3), para(identity.name, "subtitle")]
+    return [*parts, spacer(10)] if parts else []
 
 
 def keep(*flowables: Flowable) -> KeepTogether:
