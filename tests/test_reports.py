@@ -208,3 +208,23 @@ def test_a_document_whose_module_is_missing_is_refused_clearly(first, monkeypatc
     monkeypatch.setitem(reports.DOCUMENTS, "poster", missing)
     with ws.session() as s, pytest.raises(AtelierError, match="not available in this version"):
         reports.build_pdf(s, "poster", session_id)
+
+
+def test_progress_is_reported_and_cancel_leaves_nothing(first, tmp_path: Path) -> None:
+    from app.errors import Cancelled
+    from app.jobs import CancelToken
+
+    ws, _process_id, session_id = first
+    seen: list[tuple[int, int]] = []
+    with ws.session() as s:
+        reports.build_pdf(
+            s, "signin", session_id, today=DAY, progress=lambda d, t: seen.append((d, t))
+        )
+        assert seen and all(0 < d <= t for d, t in seen)
+        assert [d for d, _t in seen] == sorted(d for d, _t in seen)
+        token = CancelToken()
+        token.cancel()
+        with pytest.raises(Cancelled):
+            reports.generate(s, "signin", session_id, tmp_path / "x.pdf", cancel=token)
+        assert reports.history(s) == []
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*.part"))

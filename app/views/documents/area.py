@@ -339,6 +339,8 @@ class DocumentsArea(QWidget):
             else:
                 widget = QSpinBox(self)
                 widget.setRange(0, 5000)
+                if option.default == 0:  # 0 lets the document choose (e.g. one per voter)
+                    widget.setSpecialValueText(_("automatic"))
                 widget.setValue(int(option.default))
             widget.setObjectName(f"option_{option.name}")
             self.options_row.addWidget(widget)
