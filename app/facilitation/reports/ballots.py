@@ -209,7 +209,7 @@ def _ballot(
                 ),
             ]
         ],
-        colWidths=[width_inner * 0.7, width_inner * 0.3],
+        colWidths=[width_inner * 0.62, width_inner * 0.38],
     )
     top.setStyle(
         TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])

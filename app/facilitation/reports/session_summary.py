@@ -316,7 +316,7 @@ def _vote(session: Session, info: votes.VoteInfo, number: int, lead: list | None
         )  # fmt: skip
     ranking = style.table(
         [_("Rank"), _("Option"), _("Majority grade") if mj else _("Score"), _("Outcome")],
-        rows, widths=[14 * mm, 100 * mm, 30 * mm, 30 * mm], align="RLRL",
+        rows, widths=[14 * mm, 94 * mm, 36 * mm, 30 * mm], align="RLRL",
     )  # fmt: skip
     story.append(style.keep(ranking) if len(rows) <= 15 else ranking)
     if "funded" in details:
