@@ -45,6 +45,12 @@ def _documents(store: Store, undo_stack: QUndoStack) -> QWidget:
     return DocumentsArea(store, undo_stack)
 
 
+def _codelivery(store: Store, undo_stack: QUndoStack) -> QWidget:
+    from app.views.codelivery.area import CodeliveryArea
+
+    return CodeliveryArea(store, undo_stack)
+
+
 def _coming(title: str, text: str) -> Callable[[Store, QUndoStack], QWidget]:
     return lambda store, undo_stack: EmptyState(_(title), _(text))
 
@@ -59,5 +65,7 @@ AREAS: tuple[Area, ...] = (
     Area("juries", N_("Juries"), QStyle.StandardPixmap.SP_BrowserReload, _juries),
     Area("committees", N_("Committees"), QStyle.StandardPixmap.SP_FileDialogListView,
          _committees),
+    Area("co-delivery", N_("Co-delivery"), QStyle.StandardPixmap.SP_DialogYesButton,
+         _codelivery),
     Area("documents", N_("Documents"), QStyle.StandardPixmap.SP_FileIcon, _documents),
 )  # fmt: skip

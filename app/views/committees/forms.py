@@ -496,6 +496,10 @@ def _norm(value):
 # --------------------------------------------------------------------------- indicators
 
 
+#: Where an indicator's values can come from, in the order offered.
+SOURCES = ("manual", "attendance", "stakeholders", "diversity", *I.CODELIVERY_SOURCES)
+
+
 class IndicatorDialog(FormDialog):
     def __init__(
         self,
@@ -518,7 +522,7 @@ class IndicatorDialog(FormDialog):
         self.target = QLineEdit("" if data.target is None else str(data.target), self)
         self.source = _combo(
             self,
-            [(c, I.source_label(c)) for c in ("manual", "attendance", "stakeholders", "diversity")],
+            [(c, I.source_label(c)) for c in SOURCES],
             data.source,
         )
         self.source.setObjectName("indicatorSource")

@@ -1,0 +1,1 @@
+"""Co-delivery in the window: volunteers, missions, time sheets, the value of citizen time."""
