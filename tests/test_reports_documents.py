@@ -42,9 +42,12 @@ SAMPLE_VOTES = [
 COSTS = [15000, 30000, 25000, 12000, 4000]
 
 
-def add_sample_votes(ws, session_id, seed: int = 7, blank: int = 1, spoiled: int = 1) -> list:
+def add_sample_votes(
+    ws, session_id, seed: int = 7, blank: int = 1, spoiled: int = 1, cast: bool = True
+) -> list:
     """Five closed votes (majority judgment, IRV, STV, equal shares, proposal) cast by the
-    session's attendees with a fixed random seed, each with blank and spoiled ballots."""
+    session's attendees with a fixed random seed, each with blank and spoiled ballots
+    (``cast=False``: left as drafts)."""
     rng = random.Random(seed)
     with ws.session() as s:
         people = s.scalars(
@@ -59,6 +62,9 @@ def add_sample_votes(ws, session_id, seed: int = 7, blank: int = 1, spoiled: int
                 for i, name in enumerate(names)
             ]
             vote_id = V.create_vote(s, session_id, V.VoteData(question, method, options, rules))
+            ids.append(vote_id)
+            if not cast:
+                continue
             V.open_vote(s, vote_id)
             n = len(names)
             for voter in people:
@@ -80,7 +86,6 @@ def add_sample_votes(ws, session_id, seed: int = 7, blank: int = 1, spoiled: int
             for _ in range(spoiled):
                 V.cast_ballot(s, vote_id, None, status="spoiled")
             V.close_vote(s, vote_id)
-            ids.append(vote_id)
     return ids
 
 
@@ -115,6 +120,14 @@ def voted(demo):
             today=date(2026, 9, 20),
         )  # fmt: skip
     return demo, overview.id, first, vote_ids
+
+
+@pytest.fixture
+def drafted(demo):
+    """The demo with the five sample votes drafted in its first session (38 present)."""
+    with demo.session() as s:
+        first = S.process_overview(s)[0].sessions[0].id
+    return demo, first, add_sample_votes(demo, first, cast=False)
 
 
 def test_session_summary_prints_the_facilitation_figures(voted) -> None:
@@ -191,8 +204,8 @@ def test_same_summary_in_another_process_gives_the_same_bytes(voted, demo_path, 
 
 
 @pytest.mark.parametrize(("per_page", "count", "pages"), [(1, 3, 3), (2, 5, 3), (4, 8, 2)])
-def test_ballots_are_numbered_and_laid_out_per_page(voted, per_page, count, pages) -> None:
-    ws, _process_id, _session_id, vote_ids = voted
+def test_ballots_are_numbered_and_laid_out_per_page(drafted, per_page, count, pages) -> None:
+    ws, _session_id, vote_ids = drafted
     with ws.session() as s:
         pdf = reports.build_pdf(
             s, "ballots", vote_ids[1], language="en", today=DAY, per_page=per_page, count=count
@@ -208,8 +221,8 @@ def test_ballots_are_numbered_and_laid_out_per_page(voted, per_page, count, page
     assert "Place Жорес" in first
 
 
-def test_ballot_instructions_follow_the_method(voted) -> None:
-    ws, _process_id, _session_id, vote_ids = voted
+def test_ballot_instructions_follow_the_method(drafted) -> None:
+    ws, _session_id, vote_ids = drafted
     with ws.session() as s:
         mj, irv, stv, mes, proposal = (
             flat(
@@ -226,8 +239,8 @@ def test_ballot_instructions_follow_the_method(voted) -> None:
     assert default.pages == 19
 
 
-def test_bad_ballot_requests_are_refused(voted, tmp_path) -> None:
-    ws, _process_id, _session_id, vote_ids = voted
+def test_bad_ballot_requests_are_refused(drafted, tmp_path) -> None:
+    ws, _session_id, vote_ids = drafted
     with ws.session() as s:
         with pytest.raises(AtelierError, match="1, 2 or 4"):
             reports.generate(s, "ballots", vote_ids[0], tmp_path / "b.pdf", per_page=3)
@@ -273,3 +286,30 @@ def test_pages_render_to_png(voted, tmp_path: Path) -> None:
     with Image.open(png) as image:
         colours = image.convert("RGB").getcolors(maxcolors=1 << 16) or []
     assert len(colours) > 20  # text and a chart, not an empty page
+
+
+def test_a_jury_drawn_that_day_is_in_the_summary_with_its_quotas(demo) -> None:
+    from app.facilitation import panels as P
+    from app.models import AttributeCategory, Panel
+
+    with demo.session() as s:
+        overview = S.process_overview(s)[0]
+        first = overview.sessions[0].id
+        panel_id = P.create_panel(
+            s, P.PanelData(overview.id, "Jury citoyen de la place", 8, True, "leximin", 2)
+        )
+        category = s.scalar(select(AttributeCategory.id).where(AttributeCategory.label == "Genre"))
+        P.quotas_from_census(s, panel_id, category)
+        result = P.draw_panel(s, panel_id, "4 2 6 1")
+        # Drawn during the first session (the draw itself happened "now").
+        s.get(Panel, panel_id).drawn_at = S.session_info(s, first).starts_at
+        s.commit()
+        quotas = P.quota_rows(s, panel_id)
+        pdf = reports.build_pdf(s, "session", first, language="en", today=DAY)
+    text = flat(text_of(pdf.data))
+    assert "Citizen juries drawn" in text and "Jury citoyen de la place" in text
+    assert "4 2 6 1" in text and result.instance_hash in text
+    for quota in quotas:
+        got = sum(1 for seat in result.selected if seat.features.get("Genre") == quota.value)
+        assert f"Genre {quota.value} {quota.minimum}–{quota.maximum} {got} ✔" in text
+    assert "atelier jury verify WORKSPACE “Jury citoyen de la place”" in text
