@@ -155,6 +155,7 @@ def test_cli_report_signin_history_and_check(demo_path: Path, tmp_path: Path, ca
 def test_reportlab_is_not_loaded_at_start_or_by_the_registry() -> None:
     script = (
         "import sys, app.facilitation.reports, app.commands.reports, app.cli\n"
+        "import app.views.documents.area, app.views.areas\n"
         "print('reportlab' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
