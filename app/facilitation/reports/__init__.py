@@ -107,6 +107,51 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         f"{_SUBJECTS}:participants",
         f"{_SUBJECTS}:find_participant",
     ),
+    "jury": DocumentSpec(
+        "jury",
+        N_("Citizen jury draw report"),
+        "panel",
+        "app.facilitation.reports.jury:build",
+        "app.facilitation.reports.jury:subjects",
+        "app.facilitation.reports.jury:find",
+    ),
+    "evaluation": DocumentSpec(
+        "evaluation",
+        N_("Evaluation jury report"),
+        "jury",
+        "app.facilitation.reports.evaluation:build",
+        "app.facilitation.reports.evaluation:subjects",
+        "app.facilitation.reports.evaluation:find",
+    ),
+    "committee": DocumentSpec(
+        "committee",
+        N_("Committee report"),
+        "committee",
+        "app.facilitation.reports.committee:build",
+        "app.facilitation.reports.committee:subjects",
+        "app.facilitation.reports.committee:find",
+    ),
+    "annual": DocumentSpec(
+        "annual",
+        N_("Committee annual review"),
+        "committee",
+        "app.facilitation.reports.committee:build_annual",
+        "app.facilitation.reports.committee:subjects",
+        "app.facilitation.reports.committee:find",
+        (DocumentOption("year", int, 0, N_("the year reviewed (default: the year of --date)")),),
+    ),
+    "certificate": DocumentSpec(
+        "certificate",
+        N_("Certificate of volunteering"),
+        "volunteer",
+        "app.facilitation.reports.certificate:build",
+        "app.facilitation.reports.certificate:subjects",
+        "app.facilitation.reports.certificate:find",
+        (
+            DocumentOption("start", str, "", N_("count from this day (YYYY-MM-DD)")),
+            DocumentOption("end", str, "", N_("count until this day (YYYY-MM-DD)")),
+        ),
+    ),
 }
 
 #: What each subject kind is called (for the subject chooser's label).
@@ -117,6 +162,7 @@ SUBJECT_LABELS: dict[str, str] = {
     "jury": N_("Evaluation jury"),
     "committee": N_("Committee"),
     "participant": N_("Participant"),
+    "volunteer": N_("Volunteer"),
 }
 
 
