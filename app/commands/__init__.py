@@ -43,6 +43,10 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         N_("co-delivery: volunteers, missions, hours, the value of citizen time"),
         ("app.commands.volunteers",),
     ),
+    "bundle": (
+        N_("workshop bundles: export a process, import one from a partner, show one"),
+        ("app.commands.bundles",),
+    ),
 }
 
 #: Modules that add a top-level verb of their own (``register_verb(subparsers)``), e.g. ``tally``.
