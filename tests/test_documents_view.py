@@ -192,3 +192,18 @@ def test_suggested_file_names_are_safe() -> None:
     assert suggested_name("signin", "Atelier 1 / place: “nord”") == (
         "Sign-in sheet - Atelier 1 place “nord”.pdf"
     )
+
+
+def test_every_kind_of_document_can_be_chosen(qtbot, area, monkeypatch) -> None:
+    """Each registered document (including text options such as dates) builds its form."""
+    text_option = reports.DocumentOption("start", str, "", "count from this day (YYYY-MM-DD)")
+    from dataclasses import replace
+
+    spec = replace(reports.DOCUMENTS["signin"], options=(text_option,))
+    monkeypatch.setitem(reports.DOCUMENTS, "signin", spec)
+    for index in range(area.kind_box.count()):
+        area.kind_box.setCurrentIndex(index)
+        assert area.subject_label.text().endswith(":")
+    area.kind_box.setCurrentIndex(area.kind_box.findData("signin"))
+    area.option_widgets["start"].setText(" 2026-01-01 ")
+    assert area.options() == {"start": "2026-01-01"}

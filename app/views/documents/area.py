@@ -336,12 +336,15 @@ class DocumentsArea(QWidget):
                 for choice in option.choices:
                     widget.addItem(str(choice), choice)
                 widget.setCurrentIndex(max(0, widget.findData(option.default)))
-            else:
+            elif option.type is int:
                 widget = QSpinBox(self)
                 widget.setRange(0, 5000)
                 if option.default == 0:  # 0 lets the document choose (e.g. one per voter)
                     widget.setSpecialValueText(_("automatic"))
                 widget.setValue(int(option.default))
+            else:  # text, e.g. a date typed as YYYY-MM-DD
+                widget = QLineEdit(str(option.default or ""), self)
+                widget.setMaximumWidth(140)
             widget.setObjectName(f"option_{option.name}")
             self.options_row.addWidget(widget)
             self.option_widgets[option.name] = widget
@@ -351,7 +354,12 @@ class DocumentsArea(QWidget):
     def options(self) -> dict:
         values = {}
         for name, widget in self.option_widgets.items():
-            values[name] = widget.currentData() if isinstance(widget, QComboBox) else widget.value()
+            if isinstance(widget, QComboBox):
+                values[name] = widget.currentData()
+            elif isinstance(widget, QLineEdit):
+                values[name] = widget.text().strip()
+            else:
+                values[name] = widget.value()
         return values
 
     def current_entry(self) -> reports.HistoryEntry | None:
