@@ -275,8 +275,9 @@ def test_a_year_of_codelivery_in_the_app(qtbot, area, setup, errors, answers) ->
     assert model.index(row, 7).data() == "€4,550"  # savings − costs
     bars = money.chart.bars()
     assert [b.value for b in bars] == [450.5, 5000, typed * 12.5]
-    assert all(b.rect.height() > 0 for b in bars) and bars[2].apart
-    assert bars[1].rect.height() > bars[0].rect.height()
+    assert all(b.rect.width() > 0 and b.rect.height() > 0 for b in bars)
+    assert bars[2].apart and not bars[1].apart
+    assert bars[1].rect.width() > bars[2].rect.width() > bars[0].rect.width()
     assert "4,550" in money.figures.text()
     # hours by month over a period
     money.start.setDate(qdate(date(2027, 3, 1)))

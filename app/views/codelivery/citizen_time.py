@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QTableWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +35,6 @@ from app.views.codelivery.common import (
     table,
 )
 from app.views.codelivery.missions import action_choices
-from app.views.committees.chart import nice_ticks
 from app.views.committees.forms import FormDialog, Submit, _combo, fill_table
 from app.views.models.codelivery import HoursModel, SummaryModel, euros
 from app.views.models.committees import day_text, number
@@ -57,18 +57,18 @@ class Bar:
 
 
 class CostBenefitChart(QWidget):
-    """Support costs and estimated savings side by side; the value of citizen time apart,
-    after a dashed separator (it is not money spent or saved)."""
+    """Horizontal bars: support costs and estimated savings, then, below a dashed line, the
+    value of citizen time (it is neither money spent nor saved, so it stays apart)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("costBenefitChart")
-        self.setMinimumSize(320, 200)
+        self.setMinimumSize(320, 170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.summary: T.CitizenTimeSummary | None = None
 
     def sizeHint(self) -> QSize:
-        return QSize(460, 260)
+        return QSize(460, 220)
 
     def set_summary(self, summary: T.CitizenTimeSummary | None) -> None:
         self.summary = summary
@@ -76,10 +76,12 @@ class CostBenefitChart(QWidget):
 
     def _plot(self, width: int, height: int) -> QRectF:
         metrics = QFontMetrics(self.font())
-        left = metrics.horizontalAdvance("000 000 €") + 14
-        top = metrics.height() + 14
-        bottom = metrics.height() * 2 + 16
-        return QRectF(left, top, max(10, width - left - 16), max(10, height - top - bottom))
+        labels = [label for label, _v in self.summary.chart_rows()] if self.summary else []
+        widest = max([metrics.horizontalAdvance(t) for t in labels] + [40])
+        left = min(width * 0.35, widest + 16)
+        value = metrics.horizontalAdvance("000 000 €") + 12
+        top = metrics.height() + 16
+        return QRectF(left, top, max(10, width - left - value), max(10, height - top - 8))
 
     def bars(self, width: int | None = None, height: int | None = None) -> list[Bar]:
         """The bars for a widget of this size (costs, savings, then the time value apart)."""
@@ -87,17 +89,15 @@ class CostBenefitChart(QWidget):
             return []
         plot = self._plot(width or self.width(), height or self.height())
         rows = self.summary.chart_rows()
-        high = nice_ticks(0, max([v for _l, v in rows] + [1.0]))[-1]
-        slots = len(rows) + (0.6 if len(rows) > 2 else 0)
-        slot = plot.width() / slots
+        high = max([v for _l, v in rows] + [1.0])
+        slots = len(rows) + (0.5 if len(rows) > 2 else 0)
+        slot = plot.height() / slots
         result = []
         for n, (label, value) in enumerate(rows):
             apart = n >= 2
-            x = plot.left() + slot * (n + (0.6 if apart else 0)) + slot * 0.18
-            h = plot.height() * value / high
-            colour = (COST, SAVING, TIME)[min(n, 2)]
-            rect = QRectF(x, plot.bottom() - h, slot * 0.64, h)
-            result.append(Bar(label, value, rect, colour, apart))
+            y = plot.top() + slot * (n + (0.5 if apart else 0)) + slot * 0.2
+            rect = QRectF(plot.left(), y, plot.width() * value / high, slot * 0.6)
+            result.append(Bar(label, value, rect, (COST, SAVING, TIME)[min(n, 2)], apart))
         return result
 
     def paintEvent(self, event) -> None:
@@ -110,50 +110,38 @@ class CostBenefitChart(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _("Choose an action."))
             return
         plot = self._plot(self.width(), self.height())
-        bars = self.bars()
         title = QFont(self.font())
         title.setBold(True)
         painter.setFont(title)
         painter.setPen(QColor("#1f3a4d"))
         painter.drawText(
-            QRectF(8, 4, self.width() - 16, metrics.height()),
+            QRectF(8, 4, self.width() - 16, metrics.height() + 4),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            metrics.elidedText(self.summary.title, Qt.TextElideMode.ElideRight, self.width() - 16),
+            metrics.elidedText(self.summary.title, Qt.TextElideMode.ElideRight, self.width() - 24),
         )
         painter.setFont(self.font())
-        high = nice_ticks(0, max([b.value for b in bars] + [1.0]))
-        for value in high:
-            y = plot.bottom() - plot.height() * value / high[-1]
-            painter.setPen(QPen(GRID, 1))
-            painter.drawLine(int(plot.left()), int(y), int(plot.right()), int(y))
-            painter.setPen(QColor("#4a5a66"))
-            painter.drawText(
-                QRectF(0, y - metrics.height() / 2, plot.left() - 6, metrics.height()),
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                euros(value),
-            )
+        bars = self.bars()
         for bar in bars:
             painter.fillRect(bar.rect, bar.colour)
             painter.setPen(QColor("#333333"))
-            value_box = QRectF(bar.rect.left() - 20, bar.rect.top() - metrics.height() - 2,
-                               bar.rect.width() + 40, metrics.height())  # fmt: skip
-            painter.drawText(value_box, int(Qt.AlignmentFlag.AlignCenter), euros(bar.value))
-            label_box = QRectF(bar.rect.left() - 30, plot.bottom() + 4,
-                               bar.rect.width() + 60, metrics.height() * 2 + 4)  # fmt: skip
             painter.drawText(
-                label_box,
-                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+                QRectF(4, bar.rect.top() - 12, plot.left() - 12, bar.rect.height() + 24),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 | int(Qt.TextFlag.TextWordWrap),
                 bar.label,
             )
+            painter.drawText(
+                QRectF(bar.rect.right() + 6, bar.rect.top(), self.width(), bar.rect.height()),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                euros(bar.value),
+            )
         apart = [b for b in bars if b.apart]
         if apart:
-            x = apart[0].rect.left() - (apart[0].rect.left() - bars[1].rect.right()) / 2
+            y = (apart[0].rect.top() + bars[1].rect.bottom()) / 2
             painter.setPen(QPen(QColor("#9aa3a9"), 1, Qt.PenStyle.DashLine))
-            painter.drawLine(int(x), int(plot.top()), int(x), int(plot.bottom()))
+            painter.drawLine(8, int(y), int(self.width() - 8), int(y))
         painter.setPen(QPen(QColor("#9aa3a9"), 1))
-        painter.drawLine(int(plot.left()), int(plot.bottom()), int(plot.right()),
-                         int(plot.bottom()))  # fmt: skip
+        painter.drawLine(int(plot.left()), int(plot.top()), int(plot.left()), int(plot.bottom()))
         painter.end()
 
 
@@ -228,41 +216,50 @@ class CitizenTimePage(Page):
         layout.addLayout(period)
         self.message = message_line(self, "citizenTimeMessage")
         layout.addWidget(self.message)
-        split = QSplitter(self)
-        self.hours_model = HoursModel(self)
-        self.hours = table(split, self.hours_model, "hoursTable")
-        right = QWidget(split)
-        box = QVBoxLayout(right)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        top = QWidget(split)
+        box = QVBoxLayout(top)
         box.setContentsMargins(0, 0, 0, 0)
         self.summary_model = SummaryModel(self)
-        self.summary = table(right, self.summary_model, "summaryTable")
+        self.summary = table(top, self.summary_model, "summaryTable")
         self.summary.selectionModel().selectionChanged.connect(lambda *_a: self._selected())
-        self.chart = CostBenefitChart(right)
-        lower = QHBoxLayout()
+        self.figures = QLabel(top)
+        self.figures.setObjectName("summaryFigures")
+        self.figures.setWordWrap(True)
+        box.addWidget(self.summary, 1)
+        box.addWidget(self.figures)
+        self.details = QTabWidget(split)
+        self.details.setObjectName("citizenTimeDetails")
+        # the selected action: estimated savings and the chart
+        page = QWidget(self.details)
+        row = QHBoxLayout(page)
         savings_box = QVBoxLayout()
-        self.savings = QTableWidget(right)
+        self.savings = QTableWidget(page)
         self.savings.setObjectName("savingTable")
         self.saving_rows: list[T.SavingInfo] = []
         buttons = QHBoxLayout()
-        add = QPushButton(_("Add a saving…"), right)
+        add = QPushButton(_("Add a saving…"), page)
         add.clicked.connect(lambda: self.add_saving())
-        self.remove_saving_button = QPushButton(_("Remove the saving"), right)
+        self.remove_saving_button = QPushButton(_("Remove the saving"), page)
         self.remove_saving_button.clicked.connect(self.remove_saving)
         buttons.addWidget(add)
         buttons.addWidget(self.remove_saving_button)
         savings_box.addWidget(self.savings, 1)
         savings_box.addLayout(buttons)
-        lower.addLayout(savings_box, 1)
-        lower.addWidget(self.chart, 1)
-        self.figures = QLabel(right)
-        self.figures.setObjectName("summaryFigures")
-        self.figures.setWordWrap(True)
-        box.addWidget(self.summary, 2)
-        box.addWidget(self.figures)
-        box.addLayout(lower, 3)
-        split.addWidget(self.hours)
-        split.addWidget(right)
-        split.setStretchFactor(0, 1)
+        self.chart = CostBenefitChart(page)
+        row.addLayout(savings_box, 2)
+        row.addWidget(self.chart, 3)
+        self.details.addTab(page, _("Costs and savings of the action"))
+        # hours by mission, action or month
+        page = QWidget(self.details)
+        box = QVBoxLayout(page)
+        self.hours_model = HoursModel(self)
+        self.hours = table(page, self.hours_model, "hoursTable")
+        box.addWidget(self.hours)
+        self.details.addTab(page, _("Hours by mission, action or month"))
+        split.addWidget(top)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
 

@@ -40,6 +40,7 @@ from app.views.codelivery.common import (
     say,
     selected_row,
     table,
+    volunteer_labels,
 )
 from app.views.committees.forms import FormDialog, Submit, _combo, fill_table
 from app.views.models.codelivery import AssignmentsModel, MissionsModel, euros
@@ -275,7 +276,7 @@ class MissionsPage(Page):
         with self.store.session() as session:
             rows = M.list_missions(session, self.process_id)
             over = M.over_committed(session, self.process_id, today=self.area.today())
-            volunteers = V.volunteer_choices(session, self.process_id)
+            volunteers = volunteer_labels(session, self.process_id)
         self.model.set_rows(rows)
         self.volunteer.clear()
         for vid, name in volunteers:

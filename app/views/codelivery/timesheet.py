@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from app.errors import AtelierError
 from app.facilitation import missions as M
 from app.facilitation import timesheets as TS
-from app.facilitation import volunteers as V
 from app.i18n import _
 from app.views import dialogs
 from app.views.codelivery.common import (
@@ -38,6 +37,7 @@ from app.views.codelivery.common import (
     find_data,
     message_line,
     say,
+    volunteer_labels,
 )
 from app.views.models.codelivery import SheetRow, TimesheetModel
 from app.views.models.committees import day_text
@@ -220,7 +220,7 @@ class TimesheetPage(Page):
         if m is not None:
             with self.store.session() as session:
                 assigned = M.assignments(session, mission_id=m.id)
-                everyone = V.volunteer_choices(session, self.process_id)
+                everyone = volunteer_labels(session, self.process_id)
             on = {a.volunteer_id for a in assigned}
             rows = [SheetRow(a.volunteer_id, a.volunteer_name, True) for a in assigned]
             others = [(vid, name) for vid, name in everyone if vid not in on]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -190,7 +191,7 @@ class VolunteersPage(Page):
         layout.addLayout(top)
         self.message = message_line(self, "volunteerMessage")
         layout.addWidget(self.message)
-        split = QSplitter(self)
+        split = QSplitter(Qt.Orientation.Vertical, self)
         self.model = VolunteersModel(self)
         self.table = table(split, self.model, "volunteerTable", stretch=(0, 1))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selected())
@@ -210,6 +211,7 @@ class VolunteersPage(Page):
         self.remove_training_button.clicked.connect(self.remove_training)
         row.addWidget(self.add_training_button)
         row.addWidget(self.remove_training_button)
+        row.addStretch(1)
         box.addWidget(self.training_title)
         box.addWidget(self.trainings, 1)
         box.addLayout(row)
@@ -217,6 +219,7 @@ class VolunteersPage(Page):
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setSizes([420, 160])
         layout.addWidget(split, 1)
         self._selected()
 

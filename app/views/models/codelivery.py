@@ -100,14 +100,15 @@ class VolunteersModel(_Rows):
 
 
 class MissionsModel(_Rows):
+    """Missions with their action; skills and description in the tooltip."""
+
     COLUMNS = (
         N_("Mission"),
         N_("Action"),
         N_("Place"),
-        N_("Skills"),
         N_("Volunteers"),
-        N_("Start"),
-        N_("End"),
+        N_("From"),
+        N_("To"),
         N_("Hours"),
     )
 
@@ -124,27 +125,30 @@ class MissionsModel(_Rows):
             if column == 2:
                 return m.place or ""
             if column == 3:
-                return ", ".join(m.skills)
-            if column == 4:
                 if m.volunteers_wanted:
                     return _("{n} of {wanted}").format(n=m.volunteers, wanted=m.volunteers_wanted)
                 return str(m.volunteers)
-            if column == 5:
+            if column == 4:
                 return day_text(m.starts_on)
-            if column == 6:
+            if column == 5:
                 return day_text(m.ends_on)
             return number(m.hours)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (4, 7):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 6):
             return RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and column == 4 and m.missing:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3 and m.missing:
             return PROBLEM_TEXT
-        if role == Qt.ItemDataRole.ToolTipRole and m.description:
-            return m.description
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [m.title]
+            if m.skills:
+                lines.append(_("Skills needed: {skills}").format(skills=", ".join(m.skills)))
+            if m.description:
+                lines.append(m.description)
+            return "\n".join(lines)
         return None
 
 
 class AssignmentsModel(_Rows):
-    COLUMNS = (N_("Volunteer"), N_("Hours/week"), N_("How"))
+    COLUMNS = (N_("Volunteer"), N_("Hours/week"), N_("Assigned or signed up"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -282,12 +286,29 @@ class SummaryModel(_Rows):
         N_("Action"),
         N_("Missions"),
         N_("Hours"),
-        N_("Value of citizen time"),
+        N_("Time value"),
+        N_("People"),
+        N_("Costs"),
+        N_("Savings"),
+        N_("Balance"),
+    )
+    #: What each short header means, in its tooltip.
+    HELP = (
+        None,
+        None,
+        None,
+        N_("Value of citizen time: hours × the reference hourly value (not in the balance)"),
         N_("People helped"),
         N_("Support costs"),
         N_("Estimated savings"),
-        N_("Savings − costs"),
+        N_("Estimated savings − support costs"),
     )
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole and self.HELP[section]:
+            return _(self.HELP[section])
+        return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
