@@ -10,7 +10,10 @@ For each language and each area below, one ``<name>-<lang>.png`` at 1100x700:
 the action plan, and ``committee_indicator-fr.png``, an indicator chart) show a demo committee
 built by ``build_committee`` and looked at from a fixed day; the citizen-jury pictures
 (``jury-quotas-fr.png``, quotas with a feasibility message, and ``jury-draw-fr.png``, a drawn
-jury with its probability chart) come from ``render_juries``.
+jury with its probability chart) come from ``render_juries``; the co-delivery pictures
+(``codelivery-missions-fr.png``, missions on the committee's actions with an over-commitment
+warning, and ``codelivery-timesheet-fr.png``, a group time sheet being typed with a refused row)
+come from ``render_codelivery`` on data built by ``build_codelivery``.
 
 Each language runs in its own Python process (a fresh QApplication, nothing left over from the
 other language) on a fresh demo workspace. The demo is generated from a fixed seed, Qt runs
@@ -96,6 +99,7 @@ def render(language: str, out: Path, folder: Path) -> list[Path]:
             saved.append(target)
         saved += render_dialogs(app, window, language, out)
         saved += render_committees(app, window, language, out)
+        saved += render_codelivery(app, window, language, out)  # before the wider juries area
         saved += render_juries(app, window, language, out)
     finally:
         window.close()  # closeEvent closes the workspace (no backup: backup_count is 0)
@@ -405,6 +409,147 @@ def render_juries(app, window, language: str, out: Path) -> list[Path]:
     page.decline(ask=False)
     settle(app)
     saved.append(_save(shot.grab(), out / f"jury-draw-{language}.png"))
+    if shot is area:
+        area.close()
+    return saved
+
+
+def build_codelivery(ws, today) -> dict:
+    """Six months of co-delivery on the demo process: volunteers (from participants and one by
+    name), missions on the actions of its follow-up committee, assignments (one volunteer
+    over-committed), monthly time sheets, people helped, costs, an hourly value, a saving."""
+    from datetime import date
+
+    from app.facilitation import actions as A
+    from app.facilitation import citizen_time as T
+    from app.facilitation import committees as C
+    from app.facilitation import missions as M
+    from app.facilitation import sessions as S
+    from app.facilitation import timesheets as TS
+    from app.facilitation import volunteers as V
+    from app.facilitation.participants import participant_page
+
+    with ws.session() as s:
+        process = S.process_overview(s)[0]
+        committees = C.list_committees(s, process.id)
+        if committees:
+            committee_id = committees[0].id
+        else:  # the committee pictures did not run: a committee of our own
+            committee_id = C.create_committee(
+                s, C.CommitteeData(process.id, "Comité de suivi de la place de l'Église")
+            ).id
+        actions = {a.title: a.id for a in A.list_actions(s, committee_id)}
+        for title in (
+            "Plantation de 40 arbres place de l'Église",
+            "Comptage des piétons le samedi",
+            "Réunion publique de restitution",
+        ):
+            if title not in actions:
+                actions[title] = A.create_action(
+                    s, committee_id, A.ActionData(title=title, created_on=date(2027, 1, 21))
+                ).id  # fmt: skip
+        trees, count, meeting = (
+            actions["Plantation de 40 arbres place de l'Église"],
+            actions["Comptage des piétons le samedi"],
+            actions["Réunion publique de restitution"],
+        )
+        skills = (["jardinage", "bricolage"], ["jardinage"], ["accueil", "animation"],
+                  ["comptage", "tableur"], ["jardinage", "pédagogie"])  # fmt: skip
+        volunteers = []
+        for n, row in enumerate(participant_page(s, 0, 40)[7:12]):
+            volunteers.append(V.create_volunteer(s, V.VolunteerData(
+                process.id, row.id, skills=skills[n], available_days=["wed", "sat"],
+                hours_per_week=(4, 5, 4, 6, 5)[n], charter_signed_on=date(2027, 1, 30),
+                charter_version="v1",
+            )).id)  # fmt: skip
+        volunteers.append(V.create_volunteer(s, V.VolunteerData(
+            process.id, name="Geneviève Lefèvre (Jardins de Lière)", skills=["jardinage"],
+            hours_per_week=3, charter_signed_on=date(2027, 2, 2), charter_version="v1",
+        )).id)  # fmt: skip
+        V.add_training(s, volunteers[0], V.TrainingData("Taille et plantation", date(2027, 2, 6),
+                                                        6))  # fmt: skip
+        plan = (
+            ("Plantation avec l'école Jules-Ferry", trees, "Place de l'Église", "jardinage",
+             6, date(2027, 3, 1), date(2027, 11, 30), [0, 1, 4, 5]),
+            ("Arrosage estival des jeunes arbres", trees, "Place de l'Église", "jardinage",
+             4, date(2027, 6, 1), date(2027, 9, 30), [1]),
+            ("Comptage des piétons le samedi matin", count, "Rue de la République",
+             "comptage, tableur", 3, date(2027, 2, 1), date(2027, 7, 31), [3, 2]),
+            ("Accueil à la réunion publique", meeting, "Salle des fêtes", "accueil", 2,
+             date(2027, 6, 28), date(2027, 6, 28), [2]),
+        )  # fmt: skip
+        missions = []
+        for title, action, place, skill, wanted, start, end, people in plan:
+            m = M.create_mission(
+                s,
+                M.MissionData(
+                    process.id,
+                    action,
+                    title,
+                    None,
+                    place,
+                    V.parse_skills(skill),
+                    wanted,
+                    start,
+                    end,
+                ),
+            )
+            missions.append(m.id)  # fmt: skip
+            for n, who in enumerate(people):
+                M.assign(s, m.id, volunteers[who], hours_per_week=2, signed_up=n % 2 == 1,
+                         today=today)  # fmt: skip
+        for month in range(3, 6):
+            rows = [(volunteers[i], h) for i, h in ((0, 3), (1, 2.5), (4, 3), (5, 2))]
+            TS.record_group_timesheet(s, missions[0], date(2027, month, 17), rows)
+        for month in range(2, 6):
+            rows = [(volunteers[3], 3), (volunteers[2], 2)]
+            TS.record_group_timesheet(s, missions[2], date(2027, month, 6), rows)
+        M.add_people_helped(s, missions[0], date(2027, 3, 1), date(2027, 5, 31), 52,
+                            category="élèves de CM1-CM2")  # fmt: skip
+        M.add_support_cost(s, missions[0], "materials", 640, incurred_on=date(2027, 3, 2),
+                           note="Outils et tuteurs")  # fmt: skip
+        M.add_support_cost(s, missions[0], "training", 300, incurred_on=date(2027, 2, 6))
+        T.set_hourly_value(s, 12.5, "SMIC horaire brut chargé 2027")
+        T.add_saving(s, trees, 2400, "Devis du paysagiste pour la plantation")
+    return {"missions": missions, "volunteers": volunteers}
+
+
+def render_codelivery(app, window, language: str, out: Path) -> list[Path]:
+    """The missions of the demo's committee actions (an over-commitment warned) and a group
+    time sheet being typed, with a row refused in red."""
+    from datetime import date
+
+    from app.views.codelivery.area import CodeliveryArea
+
+    today = date(*COMMITTEE_TODAY)
+    made = build_codelivery(window.store, today)
+    area = window.select_area("co-delivery")
+    if not isinstance(area, CodeliveryArea):  # the area not wired yet: the same widget alone
+        area = CodeliveryArea(window.store, window.undo_stack)
+        area.resize(*SIZE)
+        area.show()
+    shot = window if area.window() is window else area
+    area.today = lambda: today
+    area.reload()
+    missions = area.show_tab(area.missions)
+    missions.select(made["missions"][1])
+    missions.select_volunteer(made["volunteers"][5])
+    missions.weekly.setText("2")
+    missions.assign()  # Geneviève is now over-committed: the warning shows
+    settle(app)
+    saved = [_save(shot.grab(), out / f"codelivery-missions-{language}.png")]
+    sheet = area.show_tab(area.timesheet)
+    sheet.choose(made["missions"][0])
+    sheet.set_day(date(2027, 6, 9))
+    sheet.add_other(made["volunteers"][2])
+    for row, hours, note in ((0, "3", ""), (1, "2h30", "arrosage"), (2, "25", ""),
+                             (3, "2", "")):  # fmt: skip
+        sheet.model.setData(sheet.model.index(row, 1), hours)
+        sheet.model.setData(sheet.model.index(row, 2), note)
+    sheet.save(ask=False)
+    sheet.grid.setCurrentIndex(sheet.model.index(2, 1))
+    settle(app)
+    saved.append(_save(shot.grab(), out / f"codelivery-timesheet-{language}.png"))
     if shot is area:
         area.close()
     return saved
