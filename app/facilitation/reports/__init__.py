@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import i18n
-from app.errors import AtelierError
+from app.errors import AtelierError, Cancelled
 from app.i18n import N_, _
 from app.jobs import CancelToken, Progress, no_progress
 from app.models import GeneratedDocument
@@ -245,21 +245,29 @@ def build_pdf(
 
     found = spec(kind)
     today = today or date.today()
-    with i18n.language(language) as chosen:
-        builder = _resolve(found.builder)
-        document = builder(session, subject_id, today=today, **options)
-        if cancel is not None:
-            cancel.check()
-        buffer = io.BytesIO()
-        rendered = style.render(
-            document,
-            buffer,
-            identity=get_identity(session),
-            language=chosen,
-            today=today,
-            progress=progress,
-            cancel=cancel,
-        )
+    interface = i18n.current_language()
+    try:
+        with i18n.language(language) as chosen:
+            builder = _resolve(found.builder)
+            document = builder(session, subject_id, today=today, **options)
+            if cancel is not None:
+                cancel.check()
+            buffer = io.BytesIO()
+            rendered = style.render(
+                document,
+                buffer,
+                identity=get_identity(session),
+                language=chosen,
+                today=today,
+                progress=progress,
+                cancel=cancel,
+            )
+    except AtelierError as error:
+        if not isinstance(error, Cancelled) and i18n.normalise(language) != interface:
+            # A refusal is said in the interface's language, not the document's: the same
+            # check refuses again outside the document's language.
+            _resolve(found.builder)(session, subject_id, today=today, **options)
+        raise
     return PdfBytes(buffer.getvalue(), rendered.pages, document.title, chosen, rendered.headings)
 
 
