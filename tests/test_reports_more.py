@@ -520,3 +520,29 @@ def test_cli_round_trip(built: Built, demo_path, tmp_path, capsys, kind) -> None
     finally:
         ws.close(backup=False)
     assert hashlib.sha256(again.data).hexdigest() == info["sha256"] == entry.sha256
+
+
+def test_certificate_with_a_logo_and_many_missions_stays_on_one_page(built: Built) -> None:
+    from PIL import Image
+
+    from app.facilitation.identity import set_identity
+
+    logo = io.BytesIO()
+    Image.new("RGB", (400, 300), "#1f3a4d").save(logo, "PNG")
+    with built.ws.session() as s:
+        set_identity(s, logo=logo.getvalue())
+        for n in range(15):
+            mission = M.create_mission(
+                s,
+                M.MissionData(process_id=built.process_id, title=f"Mission n° {n + 1:02d}",
+                              starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)),
+            )  # fmt: skip
+            TS.record_group_timesheet(
+                s, mission.id, date(2026, 10, n + 1), [(built.volunteer_id, 1, None)]
+            )
+        data = T.certificate_data(s, built.volunteer_id, today=DAY)
+        pdf = reports.build_pdf(s, "certificate", built.volunteer_id, language="en", today=DAY)
+    assert len(data.missions) == 17 and data.hours == 30.5
+    assert pdf.pages == 1
+    text = flat(text_of(pdf.data))
+    assert "9 other missions" in text and "Total 19 30.5 h" in text

@@ -23,8 +23,25 @@ from app.i18n import _
 
 W = 174 * mm
 #: Missions listed one per line; beyond, the rest are added up on one line (one page).
-MAX_MISSION_ROWS = 12
-MAX_TRAINING_ROWS = 6
+MAX_MISSION_ROWS = 8
+MAX_TRAINING_ROWS = 4
+
+
+def _table(header, rows, *, align=None, **options):
+    """:func:`style.table` with header cells that wrap (translations are longer)."""
+    letters = align if isinstance(align, str) and len(align) > 1 else ""
+    cells = [
+        style.para(
+            f"<b>{style.esc(h)}</b>",
+            "cell_right" if letters[i : i + 1] == "R" else "cell",
+            markup=True,
+        )
+        if isinstance(h, str) and h
+        else h
+        for i, h in enumerate(header)
+    ]
+    # One letter per column (style.table reads a plain string as one letter for all).
+    return style.table(cells, rows, align=list(letters) or align, **options)
 
 
 def subjects(session: Session) -> list[tuple[uuid.UUID, str]]:
@@ -191,7 +208,7 @@ def build(
         rows.append([_("Total"), "", "", str(sum(m.days for m in data.missions)),
                      _hours(data.hours)])  # fmt: skip
         story.append(
-            style.table(
+            _table(
                 [_("Mission"), _("Action"), _("Dates"), _("Days"), _("Hours")],
                 rows,
                 widths=[52 * mm, 50 * mm, 40 * mm, 14 * mm, 18 * mm],
@@ -214,7 +231,7 @@ def build(
                 [_("{n} other trainings").format(n=len(data.trainings) - MAX_TRAINING_ROWS), "", ""]
             )
         story.append(
-            style.table(
+            _table(
                 [_("Training"), _("Date"), _("Hours")],
                 rows,
                 widths=[124 * mm, 32 * mm, 18 * mm],
@@ -254,7 +271,7 @@ def build(
         Paragraph(style.esc(_("name, role and signature")), s["note"]),
     ]
     block = Table(
-        [[left, right], ["", ""]], colWidths=[84 * mm, 90 * mm], rowHeights=[None, 22 * mm]
+        [[left, right], ["", ""]], colWidths=[84 * mm, 90 * mm], rowHeights=[None, 18 * mm]
     )
     block.setStyle(
         TableStyle(
@@ -265,7 +282,7 @@ def build(
             ]
         )
     )
-    story += [style.spacer(14), style.keep(block)]
+    story += [style.spacer(8), style.keep(block)]
     return style.Document(
         title=_("Certificate of volunteering — {name}").format(name=data.name),
         subject=_("Certificate of volunteering in {process}").format(process=data.process_title),

@@ -31,6 +31,23 @@ from app.i18n import _, ngettext
 W = 174 * mm
 
 
+def _table(header, rows, *, align=None, **options):
+    """:func:`style.table` with header cells that wrap (translations are longer)."""
+    letters = align if isinstance(align, str) and len(align) > 1 else ""
+    cells = [
+        style.para(
+            f"<b>{style.esc(h)}</b>",
+            "cell_right" if letters[i : i + 1] == "R" else "cell",
+            markup=True,
+        )
+        if isinstance(h, str) and h
+        else h
+        for i, h in enumerate(header)
+    ]
+    # One letter per column (style.table reads a plain string as one letter for all).
+    return style.table(cells, rows, align=list(letters) or align, **options)
+
+
 def subjects(session: Session) -> list[tuple[uuid.UUID, str]]:
     """Every committee: "title (process)"."""
     return [(c.id, f"{c.title} ({c.process_title})") for c in C.list_committees(session)]
@@ -81,9 +98,7 @@ def _action_table(rows: list[A.ActionRow], today: date, *, late: bool = False):
                 last,
             ]
         )
-    return style.table(
-        header, body, widths=[64 * mm, 42 * mm, 22 * mm, 26 * mm, 20 * mm], align="LLLLR"
-    )
+    return _table(header, body, widths=[64 * mm, 42 * mm, 22 * mm, 26 * mm, 20 * mm], align="LLLLR")
 
 
 def _decisions(found: list[C.LoggedDecision]) -> list:
@@ -100,7 +115,7 @@ def _decisions(found: list[C.LoggedDecision]) -> list:
         for d in found
     ]
     return [
-        style.table(
+        _table(
             [_("Date"), _("Decision"), _("Decided by"), _("Meeting"), _("Status")],
             rows,
             widths=[20 * mm, 62 * mm, 26 * mm, 44 * mm, 22 * mm],
@@ -204,7 +219,7 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
             for m in members
         ]
         story.append(
-            style.table(
+            _table(
                 [_("Name"), _("Role"), _("Since"), _("Left on")],
                 rows,
                 widths=[84 * mm, 40 * mm, 25 * mm, 25 * mm],
@@ -340,7 +355,7 @@ def _codelivery(summary) -> list:
     if summary.savings:
         story.append(style.para(_("Sources of the estimated savings"), "h3"))
         story.append(
-            style.table(
+            _table(
                 [_("Amount"), _("Source"), _("Period")],
                 [
                     [
@@ -405,10 +420,10 @@ def build_annual(
             for m in review.meetings
         ]
         story.append(
-            style.table(
+            _table(
                 [_("Date"), _("Meeting"), _("Present"), _("Members present"), _("Rate")],
                 rows,
-                widths=[22 * mm, 82 * mm, 20 * mm, 32 * mm, 18 * mm],
+                widths=[22 * mm, 78 * mm, 24 * mm, 32 * mm, 18 * mm],
                 align="LLRRR",
             )
         )
@@ -465,7 +480,7 @@ def build_annual(
         ]
         story.append(style.heading(_("Done"), 2))
         story.append(
-            style.table(
+            _table(
                 [_("Action"), _("Due"), _("Done on"), ""],
                 rows,
                 widths=[100 * mm, 26 * mm, 26 * mm, 22 * mm],
@@ -493,7 +508,7 @@ def build_annual(
             for y in review.indicators
         ]
         story.append(
-            style.table(
+            _table(
                 [_("Indicator"), _("Start"), _("End of year"), _("Target"), _("Measures"),
                  _("Status")],
                 rows,

@@ -23,6 +23,23 @@ from app.i18n import _, ngettext
 W = 174 * mm
 
 
+def _table(header, rows, *, align=None, **options):
+    """:func:`style.table` with header cells that wrap (translations are longer)."""
+    letters = align if isinstance(align, str) and len(align) > 1 else ""
+    cells = [
+        style.para(
+            f"<b>{style.esc(h)}</b>",
+            "cell_right" if letters[i : i + 1] == "R" else "cell",
+            markup=True,
+        )
+        if isinstance(h, str) and h
+        else h
+        for i, h in enumerate(header)
+    ]
+    # One letter per column (style.table reads a plain string as one letter for all).
+    return style.table(cells, rows, align=list(letters) or align, **options)
+
+
 def subjects(session: Session) -> list[tuple[uuid.UUID, str]]:
     """Every evaluation jury: "title (process)"."""
     return [(j.id, f"{j.title} ({j.process_title})") for j in juries.list_juries(session)]
@@ -95,7 +112,7 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
     story.append(style.heading(_("Criteria and weights")))
     if rows:
         story.append(
-            style.table(
+            _table(
                 [_("Criterion"), _("What is looked at"), _("Weight"), _("Share")],
                 rows,
                 widths=[50 * mm, 88 * mm, 18 * mm, 18 * mm],
@@ -119,7 +136,7 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
     )
     if found.members:
         story.append(
-            style.table(
+            _table(
                 ["#", _("Member"), _("College")],
                 [
                     [
@@ -148,7 +165,7 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
     ]
     ranking = [
         style.heading(_("Ranking")),
-        style.table(
+        _table(
             [_header(h) for h in (_("Rank"), _("Candidate"), _("Weighted score"),
                                   _("Members counted"), _("Spread"), _("Conflicts"))],
             rows,
@@ -196,7 +213,7 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
             )
         )
         story.append(
-            style.table(
+            _table(
                 [_("Member"), _("Candidate"), _("Reason")],
                 [
                     [
@@ -247,7 +264,7 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
             total = by_candidate[candidate.id].totals.get(member.id)
             rows.append([style.para(candidate.name, "cell"), *marks, total_text(total)])
         college = _(juries.COLLEGE_LABELS.get(member.college, member.college))
-        grid = style.table(
+        grid = _table(
             header,
             rows,
             widths=[52 * mm, *([crit_w] * n), 22 * mm],
@@ -264,9 +281,9 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
     story += style.paras(info.notes) or [
         style.para(_("No deliberation notes were written."), "note")
     ]
-    story.append(style.heading(_("Decision")))
+    decision: list = [style.heading(_("Decision"))]
     if info.decision and decided_on:
-        story.append(
+        decision.append(
             style.para(
                 "<b>"
                 + style.esc(
@@ -279,11 +296,11 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
                 markup=True,
             )
         )
-        story += style.paras(info.decision)
+        decision += style.paras(info.decision)
     else:
-        story.append(style.para(_("No decision has been recorded yet."), "note"))
-    story.append(style.spacer(2))
-    story.append(
+        decision.append(style.para(_("No decision has been recorded yet."), "note"))
+    decision.append(style.spacer(2))
+    decision.append(
         style.para(
             _(
                 "Scores SHA-256: {hash} (every score, weight, scale and conflict of interest; "
@@ -292,6 +309,7 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
             "note",
         )
     )
+    story.append(style.keep(*decision))
     return style.Document(
         title=_("Evaluation jury — {title}").format(title=info.title),
         subject=_("Report of an evaluation jury: {process}").format(process=info.process_title),

@@ -44,6 +44,23 @@ SEAT_STATUSES = {
 }
 
 
+def _table(header, rows, *, align=None, **options):
+    """:func:`style.table` with header cells that wrap (translations are longer)."""
+    letters = align if isinstance(align, str) and len(align) > 1 else ""
+    cells = [
+        style.para(
+            f"<b>{style.esc(h)}</b>",
+            "cell_right" if letters[i : i + 1] == "R" else "cell",
+            markup=True,
+        )
+        if isinstance(h, str) and h
+        else h
+        for i, h in enumerate(header)
+    ]
+    # One letter per column (style.table reads a plain string as one letter for all).
+    return style.table(cells, rows, align=list(letters) or align, **options)
+
+
 def subjects(session: Session) -> list[tuple[uuid.UUID, str]]:
     """Citizen juries already drawn, most recent first."""
     drawn = [p for p in panels.list_panels(session) if p.status == "drawn"]
@@ -94,8 +111,8 @@ def _seat_table(seats: list[panels.Seat], categories: list[str], named: set[uuid
                 style.para(status, "cell_small"),
             ]
         )
-    widths = [9 * mm, 52 * mm, 73 * mm, 16 * mm, 24 * mm]
-    return style.table(header, rows, widths=widths, align="RLLRL")
+    widths = [9 * mm, 52 * mm, 70 * mm, 19 * mm, 24 * mm]
+    return _table(header, rows, widths=widths, align="RLLRL")
 
 
 def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> style.Document:
@@ -162,7 +179,7 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
                 ]
             )
         story.append(
-            style.table(
+            _table(
                 [_("Category"), _("Value"), _("In pool"), _("Quota"), _("Drawn"), _("Now"), ""],
                 rows,
                 widths=[42 * mm, 50 * mm, 18 * mm, 18 * mm, 16 * mm, 16 * mm, 14 * mm],
@@ -281,7 +298,7 @@ def build(session: Session, subject_id: uuid.UUID | None, *, today: date) -> sty
         story.append(
             style.keep(
                 style.heading(_("Replacements")),
-                style.table(
+                _table(
                     [_("Declined"), _("Replaced by"), _("Taken from")],
                     rows,
                     widths=[62 * mm, 82 * mm, 30 * mm],
