@@ -353,3 +353,37 @@ def test_without_a_process_the_area_says_what_it_is_for(qtbot, workspace) -> Non
     qtbot.addWidget(widget)
     assert widget.stack.currentIndex() == 0
     assert widget.volunteers.add_volunteer() is None
+
+
+def test_a_saved_sheet_can_be_undone_and_redone(qtbot, area, setup) -> None:
+    with setup.ws.session() as s:
+        people = [
+            V.create_volunteer(s, V.VolunteerData(process_id=setup.process_id, name=name)).id
+            for name in ("Inès", "Omar", "Zoé")
+        ]
+        mission = M.create_mission(s, M.MissionData(setup.process_id, setup.garden_id, "Potager"))
+        for vid in people:
+            M.assign(s, mission.id, vid, today=TODAY)
+    sheet = area.show_tab(area.timesheet)
+    sheet.choose(mission.id)
+    grid = sheet.grid
+    type_hours(qtbot, grid, ["2", "9"])  # Omar's 9 is a typo: Up goes back to fix it
+    qtbot.keyClick(grid, Qt.Key.Key_Up)
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    assert [r.hours for r in sheet.model.rows] == ["2", "", ""]
+    qtbot.keyClick(grid, "3")
+    qtbot.keyClick(grid.focusWidget(), Qt.Key.Key_Up)  # keeps the 3, back on Inès
+    assert grid.currentIndex().row() == 0
+    assert [r.hours for r in sheet.model.rows] == ["2", "3", ""]
+    assert sheet.save() is not None
+    assert "Already recorded on this day: 2 lines, 5 hours." in sheet.span.text()
+
+    def hours() -> float:
+        with setup.ws.session() as s:
+            return sum(e.hours for e in TS.time_entries(s, mission_id=mission.id))
+
+    assert hours() == 5
+    area.undo_stack.undo()
+    assert hours() == 0 and "Already recorded" not in sheet.span.text()
+    area.undo_stack.redo()
+    assert hours() == 5

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.errors import AtelierError
 from app.facilitation import missions as M
 from app.facilitation import timesheets as TS
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.views import dialogs
 from app.views.codelivery.common import (
     ERROR_STYLE,
@@ -40,7 +40,7 @@ from app.views.codelivery.common import (
     volunteer_labels,
 )
 from app.views.models.codelivery import SheetRow, TimesheetModel
-from app.views.models.committees import day_text
+from app.views.models.committees import day_text, number
 from app.views.session_editor import _date_edit, _date_of
 
 
@@ -115,6 +115,39 @@ class SheetGrid(QTableView):
                 self.model().setData(index, "", Qt.ItemDataRole.EditRole)
                 return
         super().keyPressEvent(event)
+
+
+class SheetCommand(QUndoCommand):
+    """A saved sheet, undoable: undo deletes its lines, redo records them again."""
+
+    def __init__(self, page: TimesheetPage, mission_id, day, rows, result) -> None:
+        super().__init__(_("Time sheet of {day}").format(day=day_text(day)))
+        self.page, self.mission_id, self.day, self.rows = page, mission_id, day, list(rows)
+        self.ids = tuple(result.entry_ids)
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # recorded by the page already
+            self._first = False
+            return
+        try:
+            with self.page.store.session() as session:
+                result = TS.record_group_timesheet(
+                    session, self.mission_id, self.day, self.rows, confirm_outside=True
+                )
+            self.ids = result.entry_ids
+        except AtelierError as exc:
+            self.page.area.refused(exc)
+        self.page.area.changed()
+
+    def undo(self) -> None:
+        try:
+            with self.page.store.session() as session:
+                for entry_id in self.ids:
+                    TS.delete_time_entry(session, entry_id)
+        except AtelierError as exc:
+            self.page.area.refused(exc)
+        self.page.area.changed()
 
 
 class TimesheetPage(Page):
@@ -254,6 +287,15 @@ class TimesheetPage(Page):
         day = _date_of(self.day)
         if day is not None and not m.covers(day):
             text += " " + _("This day is outside the mission's span.")
+        if day is not None:
+            with self.store.session() as session:
+                done = TS.time_entries(session, mission_id=m.id, start=day, end=day)
+            if done:
+                text += " " + ngettext(
+                    "Already recorded on this day: {n} line, {hours} hours.",
+                    "Already recorded on this day: {n} lines, {hours} hours.",
+                    len(done),
+                ).format(n=len(done), hours=number(sum(e.hours for e in done)))
         self.span.setText(text)
 
     def add_other(self, volunteer_id: uuid.UUID | None = None) -> int:
@@ -303,12 +345,14 @@ class TimesheetPage(Page):
         except AtelierError as exc:
             say(self.problems, str(exc), ERROR_STYLE)
             return None
+        self.area.undo_stack.push(SheetCommand(self, m.id, day, rows, result))
         self.model.clear_hours()
         text = result.message()
         if result.outside_span:
             text += " " + _("Recorded outside the mission's span, as confirmed.")
         say(self.problems, text)
         self.area.changed(keep=self)
+        self._span_hint()
         self.start_typing()
         return result
 
