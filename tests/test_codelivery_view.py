@@ -387,3 +387,23 @@ def test_a_saved_sheet_can_be_undone_and_redone(qtbot, area, setup) -> None:
     assert hours() == 0 and "Already recorded" not in sheet.span.text()
     area.undo_stack.redo()
     assert hours() == 5
+
+
+def test_deactivate_a_volunteer_and_delete_a_mission(qtbot, area, setup, answers) -> None:
+    with setup.ws.session() as s:
+        vid = V.create_volunteer(s, V.VolunteerData(process_id=setup.process_id, name="Zoé")).id
+        mission = M.create_mission(s, M.MissionData(setup.process_id, setup.garden_id, "Potager"))
+        M.assign(s, mission.id, vid, today=TODAY)
+        TS.record_group_timesheet(s, mission.id, TODAY, [(vid, 2)])
+    area.reload()  # made outside the area
+    page = area.show_tab(area.volunteers)
+    page.select(vid)
+    page.toggle_active()
+    assert page.model.index(0, 0).data() == "Zoé — inactive"
+    assert page.buttons["active"].text() == "Reactivate"
+    missions = area.show_tab(area.missions)
+    assert missions.volunteer.count() == 0  # an inactive volunteer cannot be assigned
+    missions.select(mission.id)
+    missions.delete_mission()
+    assert answers and "2 hours of volunteering" in answers[-1]
+    assert missions.model.rowCount() == 0
