@@ -546,3 +546,19 @@ def test_certificate_with_a_logo_and_many_missions_stays_on_one_page(built: Buil
     assert pdf.pages == 1
     text = flat(text_of(pdf.data))
     assert "9 other missions" in text and "Total 19 30.5 h" in text
+
+
+def test_cli_certificate_period_and_a_bad_date(built: Built, demo_path, tmp_path, capsys) -> None:
+    built.ws.close(backup=False)
+    out = tmp_path / "attestation.pdf"
+    ref = str(built.volunteer_id)
+    bad = main(["report", "certificate", str(demo_path), ref, "-o", str(out), "--lang", "en",
+                "--start", "1er mai"])  # fmt: skip
+    assert bad != 0 and not out.exists()
+    assert "is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+    period = ["--start", "2026-05-01", "--end", "2026-12-31"]
+    code = main(["report", "certificate", str(demo_path), ref, "-o", str(out), "--lang", "en",
+                 "--date", DAY.isoformat(), *period])  # fmt: skip
+    assert code == 0
+    text = flat(text_of(out.read_bytes()))
+    assert "giving 12.5 h of their time" in text and "from 2026-05-01 to 2026-12-31" in text
