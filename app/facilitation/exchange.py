@@ -138,16 +138,21 @@ def _decoder(column):
 
 def decode_row(name: str, row: dict) -> dict:
     """A bundle row with Python values; raises ValueError/TypeError on bad values."""
-    columns = table(name).columns
-    out = {}
-    for key, value in row.items():
-        if key == MASK:
-            continue
-        if value is None:
-            out[key] = None
-        else:
-            out[key] = _decoder(columns[key])(value)
-    return out
+    decoders = _decoders(name)
+    return {
+        key: (None if value is None else decoders[key](value))
+        for key, value in row.items()
+        if key != MASK
+    }
+
+
+_DECODERS: dict[str, dict] = {}
+
+
+def _decoders(name: str) -> dict:
+    if name not in _DECODERS:
+        _DECODERS[name] = {c.name: _decoder(c) for c in table(name).columns}
+    return _DECODERS[name]
 
 
 def canonical(document) -> bytes:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select, union
+from sqlalchemy import Date, Uuid, func, select, union
 from sqlalchemy.orm import Session
 
 from app import __version__
@@ -67,6 +67,7 @@ from app.models import (
     Vote,
 )
 from app.models import Session as WorkshopSession
+from app.models.base import UTCDateTime
 from app.models.participant import CONSENT_PURPOSES
 
 M = {t: table(t) for t in TABLES}
@@ -299,11 +300,22 @@ def _collect(session: Session, process_id: uuid.UUID, cancel: CancelToken, progr
         query = select(*cols).where(filters[name])
         pk = list(t.primary_key.columns)
         query = query.order_by(*pk)
-        rows[name] = [
-            {k: encode(v) for k, v in r.items()} for r in session.execute(query).mappings()
-        ]
+        names = [c.name for c in cols]
+        plain = [i for i, c in enumerate(cols) if not _needs_encoding(c)]
+        if len(plain) == len(cols):
+            rows[name] = [dict(zip(names, r, strict=True)) for r in session.execute(query)]
+        else:
+            rows[name] = [
+                {k: (v if v is None or i in plain else encode(v)) for i, (k, v) in
+                 enumerate(zip(names, r, strict=True))}
+                for r in session.execute(query)
+            ]  # fmt: skip
         progress(n + 1, len(TABLES) + 2)
     return rows
+
+
+def _needs_encoding(column) -> bool:
+    return isinstance(column.type, Uuid | UTCDateTime | Date)
 
 
 def _drop_dangling(rows: dict[str, list[dict]]) -> None:

@@ -300,7 +300,7 @@ def _ours(session: Session, name: str, rows: list[dict]) -> list[dict | None]:
     pk = [c.name for c in t.primary_key.columns]
     found: dict[tuple, dict] = {}
     keys = [tuple(r[k] for k in pk) for r in rows]
-    for chunk in _chunks(sorted(set(keys))):
+    for chunk in _chunks(list(dict.fromkeys(keys))):
         if len(pk) == 1:
             where = t.c[pk[0]].in_([k[0] for k in chunk])
         else:
@@ -314,7 +314,7 @@ def _ours(session: Session, name: str, rows: list[dict]) -> list[dict | None]:
             tuple(r[k] for k in natural) for r, o in zip(rows, result, strict=True) if o is None
         ]
         by_pair: dict[tuple, dict] = {}
-        for chunk in _chunks(sorted(set(missing))):
+        for chunk in _chunks(list(dict.fromkeys(missing))):
             where = tuple_(*(t.c[k] for k in natural)).in_(chunk)
             for r in session.execute(select(*cols).where(where)).mappings():
                 by_pair[tuple(r[k] for k in natural)] = dict(r)
@@ -362,6 +362,12 @@ def _analyse(
             if ours is None:
                 inserts[name].append(row)
                 plan.added[name] += 1
+                continue
+            if versioned and raw["updated_at"] == encode(ours["updated_at"]):
+                plan.skipped[name] += 1  # the very same version
+                key = record_key(name, raw, their_cats)
+                if synced.get(key) != raw["updated_at"] and ours.get("id") == row.get("id"):
+                    synced[key] = raw["updated_at"]
                 continue
             masked = set(raw.get(MASK, ()))
             theirs_json, ours_json = _encoded(row), _encoded(ours)
@@ -527,10 +533,9 @@ def apply_import(
             rows = analysis.inserts.get(name, [])
             if rows:
                 _insert(session, name, rows)
-                for row in rows:
-                    raw = _encoded(row)
-                    if has_version(name):
-                        synced[record_key(name, raw, {})] = raw["updated_at"]
+                if has_version(name):
+                    for row in rows:
+                        synced[f"{name}:{row['id']}"] = row["updated_at"].isoformat()
             progress(steps + n, 2 * steps)
         taken, kept, unresolved = [], [], []
         for conflict in plan.conflicts:
