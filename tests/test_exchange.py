@@ -546,3 +546,22 @@ def test_cli_round_trip_with_a_conflict(two, capsys):
     assert code == 1 and "does not exist" in err
     code, _out, err = run(capsys, "bundle", "import", str(a_path), str(to_a), "--take-theirs", "x")
     assert code == 1 and "TABLE:ID" in err
+
+
+def test_a_cancelled_import_or_export_leaves_nothing(two):
+    from app.errors import Cancelled
+    from app.jobs import CancelToken
+
+    a, b, pid, tmp = two
+    bundle = tmp / "x.atelier-bundle"
+    with a.session() as s:
+        assert X.sharing_summary(s, pid) == X.SharingSummary(shared=SHARED, pseudonymised=57)
+    token = CancelToken()
+    token.cancel()
+    with a.session() as s, pytest.raises(Cancelled):
+        X.export_process(s, pid, bundle, cancel=token)
+    assert not bundle.exists()
+    export(a, pid, bundle)
+    with pytest.raises(Cancelled):
+        apply(b, bundle, cancel=token)
+    assert count(b, Participant) == 0 and count(b, AuditEvent) == 0
