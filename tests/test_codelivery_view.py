@@ -407,3 +407,35 @@ def test_deactivate_a_volunteer_and_delete_a_mission(qtbot, area, setup, answers
     missions.delete_mission()
     assert answers and "2 hours of volunteering" in answers[-1]
     assert missions.model.rowCount() == 0
+
+
+def test_ctrl_s_saves_the_sheet_in_the_main_window(qtbot, demo_path: Path) -> None:
+    from app import store
+    from app.views.main_window import MainWindow
+    from app.views.settings import AppSettings
+
+    settings = AppSettings()
+    settings.backup_count = 0
+    ws = store.open_workspace(demo_path, backup_count=0, backup_on_open=False)
+    window = MainWindow(ws, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with ws.session() as s:
+        process = S.process_overview(s)[0]
+        vid = V.create_volunteer(s, V.VolunteerData(process_id=process.id, name="Inès")).id
+        mission = M.create_mission(s, M.MissionData(process.id, None, "Potager"))
+        M.assign(s, mission.id, vid)
+    area = window.select_area("co-delivery")
+    assert isinstance(area, CodeliveryArea)
+    sheet = area.show_tab(area.timesheet)
+    sheet.choose(mission.id)
+    qtbot.keyClick(sheet.grid, "2")
+    qtbot.keyClick(sheet.grid.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "1 line saved" in sheet.problems.text()  # what was being typed counts
+    qtbot.keyClick(sheet.grid, "3")
+    qtbot.keyClick(sheet.grid.focusWidget(), Qt.Key.Key_Return)
+    qtbot.keyClick(sheet.grid, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "1 line saved (3 hours)" in sheet.problems.text()
+    assert "Already recorded on this day: 2 lines, 5 hours." in sheet.span.text()
+    window.close()

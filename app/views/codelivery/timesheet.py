@@ -49,6 +49,12 @@ class _MoveDelegate(QStyledItemDelegate):
     previous row."""
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        grid = self.parent()
+        if event.type() == QEvent.Type.KeyPress and grid.is_save(event):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            grid.request_save()
+            return True
         if event.type() == QEvent.Type.KeyPress and not (
             event.modifiers() & Qt.KeyboardModifier.ControlModifier
         ):
@@ -73,6 +79,8 @@ class SheetGrid(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pending_move = 0
+        #: Called on Ctrl+S or Ctrl+Return typed in the grid (the page saves the sheet).
+        self.on_save = None
         self.setItemDelegate(_MoveDelegate(self))
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -81,6 +89,16 @@ class SheetGrid(QTableView):
         )
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.verticalHeader().hide()
+
+    @staticmethod
+    def is_save(event) -> bool:
+        control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        return event.matches(QKeySequence.StandardKey.Save) or (control and enter)
+
+    def request_save(self) -> None:
+        if self.on_save is not None:
+            self.on_save()
 
     def move(self, step: int) -> None:
         current = self.currentIndex()
@@ -103,6 +121,10 @@ class SheetGrid(QTableView):
             super().closeEditor(editor, hint)
 
     def keyPressEvent(self, event) -> None:
+        if self.is_save(event):  # when no window shortcut took it first
+            self.request_save()
+            event.accept()
+            return
         if self.state() != QAbstractItemView.State.EditingState:
             index = self.currentIndex()
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
@@ -178,6 +200,7 @@ class TimesheetPage(Page):
         self.grid = SheetGrid(self)
         self.grid.setObjectName("sheetGrid")
         self.grid.setModel(self.model)
+        self.grid.on_save = lambda: self.save()
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
