@@ -431,4 +431,5 @@ class TimesheetPage(Page):
             return None
         say(self.problems, _("{file}: {result}").format(file=path.name, result=result.message()))
         self.area.changed(keep=self)
+        self._span_hint()
         return result
