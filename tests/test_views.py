@@ -68,6 +68,7 @@ def test_sidebar_lists_every_area_in_french(window: MainWindow) -> None:
         "Votes",
         "Jurys",
         "Comités",
+        "Co-réalisation",
         "Documents",
     ]
     assert window.menuBar().actions()[0].text() == "&Fichier"
