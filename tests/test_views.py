@@ -254,3 +254,16 @@ def test_about_dialog_shows_the_workspace(qtbot, window: MainWindow) -> None:
     texts = " ".join(label.text() for label in about.findChildren(type(window.location_label)))
     assert str(window.store.path) in texts
     assert "sans réseau" in texts
+
+
+def test_settings_menu_opens_the_identity_on_documents(qtbot, window: MainWindow, monkeypatch):
+    from PySide6.QtGui import QAction
+
+    from app.views.documents.area import IdentityDialog
+
+    shown: list[IdentityDialog] = []
+    monkeypatch.setattr(IdentityDialog, "exec", lambda self: shown.append(self) or 0)
+    action = window.findChild(QAction, "actionIdentity")
+    assert action is not None and action.text().startswith("&Identité")
+    action.trigger()
+    assert len(shown) == 1 and shown[0].parent() is window

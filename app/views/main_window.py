@@ -180,6 +180,13 @@ class MainWindow(QMainWindow):
             None,
             "actionPurposes",
         )
+        self._action(
+            settings_menu,
+            _("&Identity on documents…"),
+            self.show_identity,
+            None,
+            "actionIdentity",
+        )
         help_menu = bar.addMenu(_("&Help"))
         about = _("&About {app}").format(app=APP_NAME)
         self._action(help_menu, about, self.show_about, None, "actionAbout")
@@ -345,6 +352,12 @@ class MainWindow(QMainWindow):
         from app.views.participants.purposes import PurposesDialog
 
         PurposesDialog(self.store, self).exec()
+
+    def show_identity(self) -> None:
+        """The municipality's name and logo printed on every document."""
+        from app.views.documents.area import IdentityDialog
+
+        IdentityDialog(self.store, self).exec()
 
     def show_about(self) -> None:
         AboutDialog(self.store.location, self).exec()
