@@ -229,3 +229,15 @@ def test_progress_is_reported_and_cancel_leaves_nothing(first, tmp_path: Path) -
             reports.generate(s, "signin", session_id, tmp_path / "x.pdf", cancel=token)
         assert reports.history(s) == []
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*.part"))
+
+
+def test_a_table_aligns_each_column_as_asked() -> None:
+    from app.facilitation.reports import style
+
+    def aligned(table) -> list[str]:
+        return [table._cellStyles[1][col].alignment for col in range(3)]
+
+    assert aligned(style.table(["a", "b", "c"], [["1", "2", "3"]], align="LRC")) == [
+        "LEFT", "RIGHT", "CENTER"
+    ]  # fmt: skip
+    assert aligned(style.table(["a", "b", "c"], [["1", "2", "3"]], align="R")) == ["RIGHT"] * 3

@@ -261,7 +261,8 @@ def table(
         first = 1 if header else 0
         commands.append(("ROWBACKGROUNDS", (0, first), (-1, -1), [colors.white, ZEBRA]))
     if isinstance(align, str):
-        align = [align] * ncols
+        # "R" for every column, or one letter per column ("LRR").
+        align = [align] * ncols if len(align) == 1 else list(align)
     for col, letter in enumerate(align or []):
         word = {"L": "LEFT", "R": "RIGHT", "C": "CENTER"}.get(letter.upper(), "LEFT")
         commands.append(("ALIGN", (col, 0), (col, -1), word))
