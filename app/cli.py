@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app import APP_NAME, __version__, config, i18n
+from app import APP_NAME, __version__, config, i18n, logs
 from app.commands import GROUPS, VERB_MODULES
 from app.commands.common import TextProgress, print_json
 from app.errors import AtelierError
@@ -254,6 +255,7 @@ def _verb(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.set_language(_language(argv))
+    logs.setup_logging()
     if _verb(argv) is not None:
         args = build_parser().parse_args(argv)
     else:
@@ -274,6 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("atelier: interrupted"), file=sys.stderr)
         return 130
+    except Exception:
+        logging.getLogger("app.cli").exception("Unexpected error")  # for the bug report
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

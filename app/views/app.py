@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from app import APP_ID, APP_NAME, __version__
 from app.errors import AtelierError
 from app.i18n import _
 
-STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "styles" / "app.qss"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+STYLESHEET = RESOURCES / "styles" / "app.qss"
+ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
+
+
+def app_icon():
+    """The app's icon, in every size shipped (window title bars, task bars, Alt+Tab)."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = RESOURCES / "icons" / f"atelier-citoyen-{size}.png"
+        if path.exists():
+            icon.addFile(str(path))
+    return icon
 
 
 def make_application(argv: list[str] | None = None):
@@ -23,7 +39,8 @@ def make_application(argv: list[str] | None = None):
     app.setOrganizationName(APP_ID)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("atelier-citoyen")
+    app.setDesktopFileName("fr.atelier-citoyen.AtelierCitoyen")
+    app.setWindowIcon(app_icon())
     if STYLESHEET.exists():
         app.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
     return app
@@ -71,12 +88,48 @@ def create_main_window(
     return window
 
 
+def _bring_forward(window, path: str) -> None:
+    """A later launch handed us ``path`` (or "" to just show ourselves)."""
+    from PySide6.QtCore import Qt
+
+    if path and (window.store.path is None or Path(path) != Path(window.store.path).resolve()):
+        window.open_path(Path(path))
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def _environment_hooks(window) -> None:
+    """ATELIER_REPORT_STARTUP prints when the window is shown; ATELIER_QUIT_AFTER_MS closes it
+    after that many milliseconds (smoke tests and benchmarks of the frozen app)."""
+    from PySide6.QtCore import QTimer
+
+    if os.environ.get("ATELIER_REPORT_STARTUP"):
+        print(f"window shown at {time.time():.3f}", flush=True)
+    quit_after = os.environ.get("ATELIER_QUIT_AFTER_MS", "")
+    if quit_after.isdigit():
+        QTimer.singleShot(int(quit_after), window.close)
+
+
 def run_gui(workspace: Path | None = None, demo: bool = False, language: str | None = None) -> int:
-    """Open the main window and run the Qt event loop under qasync until the window closes."""
+    """Open the main window and run the Qt event loop under qasync until the window closes.
+
+    If the app already runs for this user (and ATELIER_SINGLE_INSTANCE is not "0"), the
+    workspace is handed to it instead, and this returns 0 at once.
+    """
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    make_application(sys.argv[:1])
+    from app.views import single_instance
+
+    app = make_application(sys.argv[:1])
+    server = None
+    if not demo and os.environ.get("ATELIER_SINGLE_INSTANCE", "1") != "0":
+        if single_instance.send_to_running(workspace):
+            return 0
+        server = single_instance.InstanceServer(parent=app)
+        server.listen()
     outcome = {"code": 0}
 
     async def main() -> None:
@@ -87,10 +140,17 @@ def run_gui(workspace: Path | None = None, demo: bool = False, language: str | N
             return
         closed = asyncio.Event()
         QApplication.instance().aboutToQuit.connect(closed.set)
+        if server is not None:
+            server.open_requested.connect(lambda path: _bring_forward(window, path))
         window.show()
         window.start_backup("open")  # in the background, once the window is on screen
+        _environment_hooks(window)
         await closed.wait()
 
-    with contextlib.suppress(asyncio.CancelledError):  # the loop is torn down at exit
-        qasync.run(main())
+    try:
+        with contextlib.suppress(asyncio.CancelledError):  # the loop is torn down at exit
+            qasync.run(main())
+    finally:
+        if server is not None:
+            server.close()
     return outcome["code"]
