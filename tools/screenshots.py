@@ -3,6 +3,13 @@
     python tools/screenshots.py                  French and English, into docs/screenshots/
     python tools/screenshots.py --lang fr        one language only
     python tools/screenshots.py --out DIR        somewhere else
+    python tools/screenshots.py --guide          also the pictures of the in-app guide
+
+With ``--guide``, the pictures the guide shows (``GUIDE_SHOTS``) are also written, scaled to
+at most ``GUIDE_WIDTH`` pixels wide with Qt's smooth scaling, then reduced to a 256-colour
+palette (Pillow, which reportlab brings; no dithering, so text stays crisp) into
+``app/resources/guide/img/``: they ship with the app, so they are kept few and small
+(about 40-60 kB each instead of 130-180 kB).
 
 For each language and each area below, one ``<name>-<lang>.png`` at 1100x700:
 ``main-window-fr.png`` (Processes & sessions, the one the README shows), ``participants-fr.png``,
@@ -39,6 +46,23 @@ LANGUAGES = ("fr", "en")
 SIZE = (1100, 700)
 #: area key → file name stem
 SHOTS = (("processes", "main-window"), ("participants", "participants"), ("votes", "votes"))
+#: The pictures the guide shows (file stems, one per language), and how wide they may be.
+GUIDE_SHOTS = (
+    "main-window",
+    "participants",
+    "checkin",
+    "session-editor",
+    "votes-area",
+    "ballot-entry",
+    "kiosk",
+    "vote-result",
+    "jury-quotas",
+    "jury-draw",
+    "committee_plan",
+    "codelivery-missions",
+)
+GUIDE_OUT = ROOT / "app" / "resources" / "guide" / "img"
+GUIDE_WIDTH = 900
 #: A fixed place for the demo workspace, so the status bar reads the same on every run.
 WORK_DIR = Path(tempfile.gettempdir()) / "atelier-citoyen-screenshots"
 
@@ -105,6 +129,33 @@ def render(language: str, out: Path, folder: Path) -> list[Path]:
         window.close()  # closeEvent closes the workspace (no backup: backup_count is 0)
         settle(app)
     return saved
+
+
+def write_guide_pictures(saved: list[Path], language: str, target: Path) -> list[Path]:
+    """Scaled copies of the guide's pictures among ``saved`` (needs a QApplication)."""
+    from PIL import Image
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    by_name = {p.name: p for p in saved}
+    written = []
+    target.mkdir(parents=True, exist_ok=True)
+    for stem in GUIDE_SHOTS:
+        name = f"{stem}-{language}.png"
+        if name not in by_name:
+            raise SystemExit(f"the guide needs {name}, which was not rendered")
+        image = QImage(str(by_name[name]))
+        if image.width() > GUIDE_WIDTH:
+            image = image.scaledToWidth(GUIDE_WIDTH, Qt.TransformationMode.SmoothTransformation)
+        if not image.save(str(target / name), "PNG"):
+            raise SystemExit(f"cannot write {target / name}")
+        with Image.open(target / name) as scaled:
+            palette = scaled.convert("RGB").quantize(
+                256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+            )
+        palette.save(target / name, optimize=True)
+        written.append(target / name)
+    return written
 
 
 def render_dialogs(app, window, language: str, out: Path) -> list[Path]:
@@ -582,13 +633,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--guide", action="store_true", help=f"also write the guide's pictures into {GUIDE_OUT}"
+    )
     parser.add_argument("--child", choices=LANGUAGES, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     out = args.out.resolve()
 
     if args.child:  # inside the per-language process
-        for target in render(args.child, out, args.folder):
+        saved = render(args.child, out, args.folder)
+        if args.guide:
+            saved += write_guide_pictures(saved, args.child, GUIDE_OUT)
+        for target in saved:
             print(target)
         return 0
 
@@ -611,6 +668,7 @@ def main(argv: list[str] | None = None) -> int:
                     str(out),
                     "--folder",
                     str(folder),
+                    *(["--guide"] if args.guide else []),
                 ],
                 env=child_env(home),
                 cwd=ROOT,

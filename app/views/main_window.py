@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QStackedWidget,
+    QWhatsThis,
     QWidget,
 )
 
@@ -188,6 +189,14 @@ class MainWindow(QMainWindow):
             "actionIdentity",
         )
         help_menu = bar.addMenu(_("&Help"))
+        self._action(help_menu, _("&Guide"), self.show_guide, QKeySequence.StandardKey.HelpContents,
+                     "actionGuide")  # fmt: skip
+        whats_this = QWhatsThis.createAction(self)
+        whats_this.setText(_("What's &this?"))
+        whats_this.setShortcut(QKeySequence("Shift+F1"))
+        whats_this.setObjectName("actionWhatsThis")
+        help_menu.addAction(whats_this)
+        help_menu.addSeparator()
         about = _("&About {app}").format(app=APP_NAME)
         self._action(help_menu, about, self.show_about, None, "actionAbout")
 
@@ -358,6 +367,19 @@ class MainWindow(QMainWindow):
         from app.views.documents.area import IdentityDialog
 
         IdentityDialog(self.store, self).exec()
+
+    def show_guide(self) -> QWidget:
+        """The facilitator's guide in the interface language, in a window of its own."""
+        from app.views.guide import GuideWindow
+
+        guide = getattr(self, "guide_window", None)
+        if guide is None:
+            guide = self.guide_window = GuideWindow(parent=self)
+        guide.show_language()
+        guide.show()
+        guide.raise_()
+        guide.activateWindow()
+        return guide
 
     def show_about(self) -> None:
         AboutDialog(self.store.location, self).exec()
