@@ -244,6 +244,13 @@ class CensusDialog(QDialog):
         self.tolerance.setDecimals(1)
         self.tolerance.setValue(1.0)
         self.tolerance.setSuffix(" " + _("seat(s)"))
+        self.tolerance.setWhatsThis(
+            _(
+                "How far each value may stray from its exact share of the "
+                "seats, in seats: with 10 seats and a share of 30 %, a "
+                "tolerance of 1 gives Min 2 and Max 4 (3 ± 1)."
+            )
+        )
         form.addRow(_("Tolerance"), self.tolerance)
         layout.addLayout(form)
         buttons = QDialogButtonBox(
@@ -255,6 +262,12 @@ class CensusDialog(QDialog):
         self.setMinimumWidth(460)
 
 
+QUOTA_HELP = N_(
+    "The quotas: for each value of a category, the jury gives it at least Min seats and at most "
+    "Max seats. “In the pool” counts the volunteers who have that value; “Population share” "
+    "comes from the census figures in Settings > Attributes. Select a Min or Max cell and type a "
+    "number to change it; “From census shares…” fills them from the shares and a tolerance."
+)
 SEED_GUIDANCE = N_(
     "Type a random value drawn in public, now, in front of everyone: for example five dice "
     "rolled by a person in the room (3 6 1 4 2), or the numbers of a lottery draw announced "
@@ -277,6 +290,12 @@ class SeedDialog(QDialog):
         self.seed = QLineEdit(self)
         self.seed.setObjectName("seed")
         self.seed.setPlaceholderText(_("e.g. 3 6 1 4 2"))
+        self.seed.setWhatsThis(
+            _(
+                "Any text drawn by chance in public: the same seed, pool and "
+                "quotas always give the same jury, so the draw can be checked."
+            )
+        )
         form.addRow(_("Public seed"), self.seed)
         layout.addLayout(form)
         self.buttons = QDialogButtonBox(
@@ -297,6 +316,15 @@ class SeedDialog(QDialog):
 # --------------------------------------------------------------------------- the chart
 
 
+PROBABILITY_HELP = N_(
+    "Each volunteer's chance of being selected, one bar each, from the lowest. With LEXIMIN, the "
+    "draw first makes the smallest chance of any volunteer as large as the quotas allow, then the "
+    "next smallest, and so on; the jury is then drawn from panels that all meet the quotas. The "
+    "line “seats/pool” is what a plain lottery without quotas would give everyone; bars below "
+    "half of it are orange. With the legacy method the chances are estimated from 2,000 runs."
+)
+
+
 class ProbabilityChart(QWidget):
     """Every volunteer's selection probability, one bar each, sorted from the lowest; a line at
     size/pool (what a plain lottery would give everyone) and a dashed one at half of it. Bars
@@ -315,6 +343,7 @@ class ProbabilityChart(QWidget):
             _("One bar per volunteer, from the least to the most likely to be selected.")
         )
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setWhatsThis(_(PROBABILITY_HELP))
 
     def sizeHint(self) -> QSize:
         return QSize(420, 260)
@@ -523,6 +552,7 @@ class CitizenJuriesPage(QWidget):
         self.quota_table = QuotaTable(page)
         self.quota_table.setModel(self.quota_model)
         self.quota_table.setObjectName("quotaTable")
+        self.quota_table.setWhatsThis(_(QUOTA_HELP))
         self.quota_table.setAlternatingRowColors(True)
         self.quota_table.setWordWrap(False)
         self.quota_table.verticalHeader().hide()
@@ -534,6 +564,7 @@ class CitizenJuriesPage(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         header = self.quota_table.horizontalHeader()
+        header.setWhatsThis(_(QUOTA_HELP))
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -546,6 +577,15 @@ class CitizenJuriesPage(QWidget):
         layout.addWidget(self.quota_message)
 
         box = QGroupBox(_("Can the quotas be met?"), page)
+        box.setWhatsThis(
+            _(
+                "“Check” works out whether the volunteers can fill the seats while every "
+                "Min and Max is kept (and the household rule), says in plain words "
+                "what cannot be met, and proposes the smallest change of the quotas "
+                "that makes the draw possible. “Accept this change” applies it; the "
+                "change is logged."
+            )
+        )
         box_layout = QVBoxLayout(box)
         row = QHBoxLayout()
         self.feasibility_text = _label("", box, "feasibilityText")

@@ -52,6 +52,12 @@ ELIGIBILITY_LABELS = (
     ("process", N_("People registered in the process")),
     ("open", N_("Anyone (open vote)")),
 )
+METHOD_HELP = N_(
+    "How the ballots are counted. Majority judgment: each voter gives every option a grade, from "
+    "the best to the worst (letters A to F on paper); the option with the best majority grade "
+    "(the grade a majority gives it or better) wins. Approval: tick every option you accept. "
+    "Budgets: voters approve projects, each with its cost, within the budget."
+)
 PROPOSAL_OPTIONS = (N_("For"), N_("Against"), N_("Abstention"))
 
 
@@ -80,6 +86,7 @@ class CreateVoteDialog(QDialog):
         self.method.setObjectName("method")
         for name, label in votes.method_choices():
             self.method.addItem(label, name)
+        self.method.setWhatsThis(_(METHOD_HELP))
         form.addRow(_("Method:"), self.method)
         self.secret = QCheckBox(_("Secret ballot"), self)
         self.secret.setObjectName("secret")
@@ -139,6 +146,14 @@ class CreateVoteDialog(QDialog):
         budget.setDecimals(2)
         budget.setValue(10000)
         self.rule_fields["budget"] = budget
+        budget.setWhatsThis(
+            _(
+                "The money to share out. With the Method of Equal Shares, it is split "
+                "equally among the voters; a project is funded when its supporters "
+                "can pay its cost together from their shares, so that every group "
+                "gets projects in proportion to its size, not only the majority."
+            )
+        )
         self.rules_form.addRow(_("Budget:"), budget)
         spin("quorum", _("Quorum (ballots cast, 0 = none):"), 0, 0, 100000)
         threshold = QDoubleSpinBox(self)

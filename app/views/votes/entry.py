@@ -288,6 +288,17 @@ class BallotEntryDialog(QDialog):
         # until both passes agree ballot by ballot.
         self.double = QCheckBox(_("Double entry"), self)
         self.double.setObjectName("entryDouble")
+        self.double.setToolTip(
+            _("Two people type the same ballots; nothing is recorded until both passes agree.")
+        )
+        self.double.setWhatsThis(
+            _(
+                "Double entry: a first person types the pile of ballots, then "
+                "“Second pass” lets a second person type the same pile. "
+                "“Compare and record” lists every ballot the two passes "
+                "disagree on; nothing is recorded until they agree."
+            )
+        )
         self.double.toggled.connect(self._double_toggled)
         self.second_button = QPushButton(_("Second pass (Ctrl+2)"), self)
         self.second_button.setAutoDefault(False)

@@ -184,6 +184,12 @@ class KioskWindow(QWidget):
         title.setWordWrap(True)
         self.pin_field = QLineEdit(page)
         self.pin_field.setObjectName("kioskPin")
+        self.pin_field.setWhatsThis(
+            _(
+                "The PIN the facilitators chose when they opened the kiosk: "
+                "only they can leave the voting booth."
+            )
+        )
         self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_field.returnPressed.connect(self.check_pin)
         self.pin_message = QLabel(page)

@@ -327,6 +327,14 @@ class ResultView(QDialog):
         layout.addWidget(self.counts_label)
 
         self.chart = ResultChart(document, body)
+        self.chart.setWhatsThis(
+            _(
+                "One bar per option, the first on top. For majority judgment, "
+                "each bar is the option's merit profile: the share of voters "
+                "who gave each grade, from the best (left) to the worst "
+                "(right); the middle line marks the majority grade."
+            )
+        )
         layout.addWidget(self.chart)
 
         self.ranking = RankingModel(document, self)

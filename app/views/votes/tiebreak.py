@@ -58,6 +58,12 @@ class TieDecisionDialog(QDialog):
             self,
         )
         self.draw.setObjectName("tieByDraw")
+        self.draw.setWhatsThis(
+            _(
+                "The tied options are ordered by a draw whose seed was fixed and "
+                "logged when the vote opened: nobody could choose it afterwards."
+            )
+        )
         self.decide = QRadioButton(_("Break them in the order the facilitators decided:"), self)
         self.decide.setObjectName("tieByDecision")
         self.draw.setChecked(True)
@@ -67,6 +73,13 @@ class TieDecisionDialog(QDialog):
         row = QHBoxLayout()
         self.order = QListWidget(self)
         self.order.setObjectName("tieOrder")
+        self.order.setWhatsThis(
+            _(
+                "When the facilitators break the tie together: put the tied "
+                "options in the order agreed, first on top. The rule is written "
+                "into the result and the log."
+            )
+        )
         for i in tied:
             self.order.addItem(self.options[i])
             self.order.item(self.order.count() - 1).setData(Qt.ItemDataRole.UserRole, i)
