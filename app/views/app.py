@@ -105,8 +105,8 @@ def _environment_hooks(window) -> None:
     after that many milliseconds (smoke tests and benchmarks of the frozen app)."""
     from PySide6.QtCore import QTimer
 
-    if os.environ.get("ATELIER_REPORT_STARTUP"):
-        print(f"window shown at {time.time():.3f}", flush=True)
+    if os.environ.get("ATELIER_REPORT_STARTUP"):  # once the first paint events have run
+        QTimer.singleShot(0, lambda: print(f"window shown at {time.time():.3f}", flush=True))
     quit_after = os.environ.get("ATELIER_QUIT_AFTER_MS", "")
     if quit_after.isdigit():
         QTimer.singleShot(int(quit_after), window.close)
