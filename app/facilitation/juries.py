@@ -34,7 +34,8 @@ from sqlalchemy.orm import Session
 from app.errors import AtelierError
 from app.facilitation import audit
 from app.facilitation.participants import find_participant
-from app.i18n import N_, _, current_language, ngettext
+from app.i18n import N_, _, ngettext
+from app.locale_formats import localise
 from app.models import (
     JURY_COLLEGES,
     EvaluationJury,
@@ -1038,7 +1039,7 @@ class JuryResults:
 def decimal(value: float, digits: int = 2) -> str:
     """A number for a sentence: a decimal comma in French."""
     text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if current_language() == "fr" else text
+    return localise(text)
 
 
 def weighted_total(scores: list[float], weights: list[float]) -> float:

@@ -42,6 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app import locale_formats
 from app.facilitation.identity import Identity
 from app.i18n import _
 from app.jobs import CancelToken, Progress, no_progress
@@ -349,33 +350,17 @@ def room_for(height_mm: float) -> CondPageBreak:
 
 
 def format_day(day: date | None) -> str:
-    """A date as printed in documents (day/month/year in French, ISO in English)."""
-    if day is None:
-        return "—"
-    from app.i18n import current_language
-
-    return day.strftime("%d/%m/%Y") if current_language() == "fr" else day.isoformat()
+    """A date as printed in documents, in the document's language (see app.locale_formats)."""
+    return locale_formats.format_day(day)
 
 
 def format_number(value: float | int | None, decimals: int = 0) -> str:
-    """A number as printed (French decimal comma, thin space thousands in French)."""
-    if value is None:
-        return "—"
-    from app.i18n import current_language
-
-    text = f"{value:,.{decimals}f}"
-    if current_language() == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    """A number as printed, with the language's decimal mark and thousands separator."""
+    return locale_formats.format_number(value, decimals)
 
 
 def format_percent(share: float | None, decimals: int = 0) -> str:
-    if share is None:
-        return "—"
-    from app.i18n import current_language
-
-    text = format_number(100 * share, decimals)
-    return f"{text}\u00a0%" if current_language() == "fr" else f"{text}%"
+    return locale_formats.format_percent(share, decimals)
 
 
 # --------------------------------------------------------------------------- documents

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app import i18n
 from app.facilitation import citizen_time as T
 from app.facilitation import missions as M
 from app.facilitation import volunteers as V
 from app.i18n import N_, _
+from app.locale_formats import format_euros
 from app.views.models.base import Index, RowTableModel
 from app.views.models.committees import day_text, number
 
@@ -26,12 +26,7 @@ MUTED_TEXT = QBrush(QColor("#6b757c"))
 
 def euros(value: float | None) -> str:
     """An amount in euros, rounded to the euro, with the language's separators."""
-    if value is None:
-        return "–"
-    text = f"{value:,.0f}"
-    if i18n.current_language() == "fr":
-        return text.replace(",", "\u202f") + "\u00a0€"
-    return f"€{text}"
+    return format_euros(value)
 
 
 class _Rows(RowTableModel):

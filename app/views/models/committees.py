@@ -9,11 +9,11 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
-from app import i18n
 from app.facilitation import actions as A
 from app.facilitation import committees as C
 from app.facilitation import indicators as I
 from app.i18n import N_, _
+from app.locale_formats import localise
 from app.views.models.base import Index, RowTableModel
 from app.views.models.sessions import decision_status, local_datetime
 
@@ -44,7 +44,7 @@ def number(value: float | None, digits: int = 1) -> str:
         return ""
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     text = "0" if text == "-0" else text
-    return text.replace(".", ",") if i18n.current_language() == "fr" else text
+    return localise(text)
 
 
 def with_unit(value: float | None, unit: str | None) -> str:

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from app import i18n
 from app.facilitation import juries as J
 from app.i18n import N_, _
+from app.locale_formats import localise
 from app.views.models.base import Index, RowTableModel
 
 RECUSED_BRUSH = QBrush(QColor("#e4e4e4"))
@@ -30,7 +30,7 @@ def number(value: float | None, digits: int = 2, *, fixed: bool = False) -> str:
     if not fixed:
         text = text.rstrip("0").rstrip(".")
     text = "0" if text == "-0" else text
-    return text.replace(".", ",") if i18n.current_language() == "fr" else text
+    return localise(text)
 
 
 class _Rows(RowTableModel):

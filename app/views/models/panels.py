@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app import i18n
 from app.facilitation import panels as P
 from app.i18n import N_, _
+from app.locale_formats import conventions, localise
 from app.views.models.base import Index, RowTableModel
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -28,9 +28,7 @@ def percent(value: float | None, digits: int = 0) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     text = "0" if text == "-0" else text
-    if i18n.current_language() == "fr":
-        text = text.replace(".", ",")
-    return text + "\u00a0%"
+    return localise(text) + conventions().percent + "%"
 
 
 class PanelListModel(RowTableModel):
