@@ -50,16 +50,19 @@ SHOTS = (("processes", "main-window"), ("participants", "participants"), ("votes
 GUIDE_SHOTS = (
     "main-window",
     "participants",
+    "import-columns",
     "checkin",
     "session-editor",
     "votes-area",
     "ballot-entry",
     "kiosk",
     "vote-result",
+    "tie",
     "jury-quotas",
     "jury-draw",
     "committee_plan",
     "codelivery-missions",
+    "documents",
 )
 GUIDE_OUT = ROOT / "app" / "resources" / "guide" / "img"
 GUIDE_WIDTH = 900
@@ -88,7 +91,7 @@ def seed_uuids(seed: int = 2026) -> None:
     uuid.uuid4 = lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-def render(language: str, out: Path, folder: Path) -> list[Path]:
+def render(language: str, out: Path, folder: Path, guide: bool = False) -> list[Path]:
     """Build the demo in ``folder``, open it in the main window and grab each area."""
     if "app.models" in sys.modules:
         raise RuntimeError("seed_uuids() must run before the app's models are imported")
@@ -125,9 +128,73 @@ def render(language: str, out: Path, folder: Path) -> list[Path]:
         saved += render_committees(app, window, language, out)
         saved += render_codelivery(app, window, language, out)  # before the wider juries area
         saved += render_juries(app, window, language, out)
+        if guide:
+            saved += render_guide_extras(app, window, language, folder)
     finally:
         window.close()  # closeEvent closes the workspace (no backup: backup_count is 0)
         settle(app)
+    return saved
+
+
+def render_guide_extras(app, window, language: str, out: Path) -> list[Path]:
+    """Pictures only the guide shows: the import wizard matching the columns of a small file,
+    the tie dialog of a count, and the Documents area (into ``out``, a scratch folder)."""
+    from app.facilitation.voting import registry
+    from app.facilitation.voting.base import TieBreaker
+    from app.views.participants.files import ImportWizard
+    from app.views.votes.tiebreak import TieDecisionDialog
+
+    saved = []
+    rows = ("Nom;Prénom;Courriel;Sexe;Quartier;Année de naissance;Jury",
+            "Martin;Louise;louise.martin@example.org;F;La Gare;1984;oui",
+            "Nguyen;Thomas;;H;Les Tilleuls;1999;",
+            "Benali;Sarah;s.benali@example.org;F;Centre-ville;1971;oui")  # fmt: skip
+    csv = out / f"guide-import-{language}.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    wizard = ImportWizard(window.store, window)
+    wizard.resize(900, 600)
+    wizard.show()
+    wizard.file_page.path.setText(str(csv))
+    settle(app)
+    wizard.next()
+    settle(app)
+    saved.append(_save(wizard.grab(), out / f"import-columns-{language}.png"))
+    wizard.reject()
+
+    options = ["Jardin partagé rue des Lilas", "Pistes cyclables quai Est", "Bibliothèque de rue"]
+    ballots = [(frozenset({0, 1}), 9), (frozenset({2}), 4),
+               (frozenset({0}), 3), (frozenset({1}), 3)]  # fmt: skip
+    result = registry.count("approval", options, ballots, tiebreak=TieBreaker(seed=52417))
+    dialog = TieDecisionDialog(result, "Quels projets pour le quartier ?", window)
+    dialog.decide.setChecked(True)
+    dialog.show()
+    settle(app)
+    saved.append(_save(dialog.grab(), out / f"tie-{language}.png"))
+    dialog.reject()
+
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import update
+
+    from app.facilitation import reports
+    from app.facilitation import sessions as S
+    from app.models import GeneratedDocument
+
+    with window.store.session() as s:  # two documents in the history, as after a workshop
+        second = S.process_overview(s)[0].sessions[1].id
+        for kind in ("signin", "session"):
+            reports.generate(s, kind, second, out / f"{kind}.pdf", language=language,
+                             today=date(2026, 10, 17))  # fmt: skip
+        # The history shows when they were made: a fixed time, so the picture stays the same.
+        made_at = datetime(2026, 10, 17, 16, 30, tzinfo=UTC)
+        s.execute(update(GeneratedDocument).values(created_at=made_at))
+        s.commit()
+    page = window.select_area("documents")
+    page.refresh()
+    box = page.subject_box
+    box.setCurrentIndex(next(i for i in range(box.count()) if box.itemData(i) == second))
+    settle(app)
+    saved.append(_save(window.grab(), out / f"documents-{language}.png"))
     return saved
 
 
@@ -642,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
 
     if args.child:  # inside the per-language process
-        saved = render(args.child, out, args.folder)
+        saved = render(args.child, out, args.folder, guide=args.guide)
         if args.guide:
             saved += write_guide_pictures(saved, args.child, GUIDE_OUT)
         for target in saved:
