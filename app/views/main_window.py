@@ -356,6 +356,9 @@ class MainWindow(QMainWindow):
             return
         qt_i18n.apply_language(language)
         self._build()
+        guide = getattr(self, "guide_window", None)
+        if guide is not None and guide.isVisible():  # an open guide follows the language
+            guide.show_language()
 
     def show_purposes(self) -> None:
         from app.views.participants.purposes import PurposesDialog
