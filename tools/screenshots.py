@@ -9,7 +9,7 @@ With ``--guide``, the pictures the guide shows (``GUIDE_SHOTS``) are also writte
 at most ``GUIDE_WIDTH`` pixels wide with Qt's smooth scaling, then reduced to a 256-colour
 palette (Pillow, which reportlab brings; no dithering, so text stays crisp) into
 ``app/resources/guide/img/``: they ship with the app, so they are kept few and small
-(about 40-60 kB each instead of 130-180 kB).
+(13-65 kB each instead of 50-180 kB; 1.1 MB for the 30 pictures).
 
 For each language and each area below, one ``<name>-<lang>.png`` at 1100x700:
 ``main-window-fr.png`` (Processes & sessions, the one the README shows), ``participants-fr.png``,
