@@ -177,3 +177,17 @@ def test_the_less_obvious_controls_explain_themselves(qtbot, demo) -> None:
     qtbot.addWidget(dialog)
     assert "grade" in _whats_this(dialog.method)
     assert "Equal Shares" in _whats_this(dialog.rule_fields["budget"])
+
+
+def test_every_guide_picture_is_made_by_the_screenshot_script() -> None:
+    """The guide shows only pictures that ``tools/screenshots.py --guide`` regenerates."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "tools" / "screenshots.py"
+    spec = importlib.util.spec_from_file_location("screenshots_for_test", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.GUIDE_OUT == GUIDE_DIR / "img"
+    made = {f"{stem}-{language}.png" for stem in module.GUIDE_SHOTS for language in LANGUAGES}
+    used = {Path(src).name for language in LANGUAGES for src in outline(language).images}
+    assert made == used
