@@ -73,7 +73,8 @@ def largest_parts(folder: Path, count: int = 8) -> list[tuple[str, int]]:
 
 
 def executable(folder: Path) -> Path:
-    return folder / ("atelier.exe" if sys.platform == "win32" else "atelier")
+    """The program to run from a terminal (on Windows atelier.exe is windowed: its twin)."""
+    return folder / ("atelier-cli.exe" if sys.platform == "win32" else "atelier")
 
 
 class SmokeFailure(Exception):

@@ -1,0 +1,256 @@
+"""The installer files: the PyInstaller spec, the Linux desktop files, the icons, the scripts."""
+
+from __future__ import annotations
+
+import configparser
+import importlib.util
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+import tomllib
+import types
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALLER = ROOT / "installer"
+LINUX = INSTALLER / "linux"
+ID = "fr.atelier_citoyen.AtelierCitoyen"
+MIME = "application/x-atelier-workspace"
+SIZES = (16, 32, 48, 64, 128, 256, 512)
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+class Recorder:
+    """Stands for PyInstaller's Analysis, PYZ, EXE, COLLECT and BUNDLE while the spec runs."""
+
+    made: list[tuple[str, dict]] = []
+
+    def __init__(self, kind: str, *args, **kwargs) -> None:
+        self.kind, self.args, self.kwargs = kind, args, kwargs
+        Recorder.made.append((kind, kwargs))
+        self.pure, self.scripts = [], []
+        self.binaries = [
+            ("PySide6/Qt/plugins/platforms/libqxcb.so", "/x", "BINARY"),
+            ("PySide6/Qt/plugins/platforms/libqoffscreen.so", "/x", "BINARY"),
+            ("PySide6/Qt/plugins/platforms/libqvnc.so", "/x", "BINARY"),
+            ("PySide6/Qt/plugins/imageformats/libqjpeg.so", "/x", "BINARY"),
+            ("PySide6/Qt/plugins/imageformats/libqwebp.so", "/x", "BINARY"),
+            ("PySide6/Qt/plugins/sqldrivers/libqsqlite.so", "/x", "BINARY"),
+            ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/x", "BINARY"),
+            ("PySide6/Qt/lib/libQt6Core.so.6", "/x", "BINARY"),
+        ]
+        self.datas = (
+            []
+            if kind != "Analysis"
+            else [
+                ("PySide6/Qt/translations/qtbase_fr.qm", "/x", "DATA"),
+                ("PySide6/Qt/translations/qtbase_de.qm", "/x", "DATA"),
+                *((str(Path(dest) / Path(src).name), src, "DATA") for src, dest in kwargs["datas"]),
+            ]
+        )
+
+
+def run_spec(monkeypatch, tmp_path: Path, platform: str = "linux") -> dict:
+    hooks = types.ModuleType("PyInstaller.utils.hooks")
+
+    def collect_submodules(package, filter=lambda name: True):
+        module = importlib.import_module(package)
+        names = [package] + [
+            info.name for info in pkgutil.walk_packages(module.__path__, package + ".")
+        ]
+        return [name for name in names if filter(name)]
+
+    hooks.collect_submodules = collect_submodules
+    hooks.copy_metadata = lambda name: [("/meta", f"{name}.dist-info")]
+    for name, module in (
+        ("PyInstaller", types.ModuleType("PyInstaller")),
+        ("PyInstaller.utils", types.ModuleType("PyInstaller.utils")),
+        ("PyInstaller.utils.hooks", hooks),
+    ):
+        monkeypatch.setitem(sys.modules, name, module)
+    monkeypatch.setattr(sys, "platform", platform)
+    Recorder.made = []
+    namespace = {
+        "SPECPATH": str(INSTALLER),
+        "workpath": str(tmp_path),
+        **{
+            kind: (lambda *a, k=kind, **kw: Recorder(k, *a, **kw))
+            for kind in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")
+        },
+    }
+    source = (INSTALLER / "atelier.spec").read_text(encoding="utf-8")
+    exec(compile(source, "atelier.spec", "exec"), namespace)
+    return namespace
+
+
+def test_the_spec_reads_the_version_and_bundles_data_and_lazy_modules(monkeypatch, tmp_path):
+    spec = run_spec(monkeypatch, tmp_path)
+    assert spec["VERSION"] == VERSION
+    hidden = spec["hiddenimports"]
+    assert "app.facilitation.voting.condorcet" in hidden or any(
+        name.startswith("app.facilitation.voting.") for name in hidden
+    )
+    assert any(name.startswith("app.facilitation.reports.") for name in hidden)
+    assert any(name.startswith("app.commands.") for name in hidden)
+    assert not any(name.startswith("app.migrations") for name in hidden)  # data, not imports
+    targets = {Path(src).relative_to(ROOT).as_posix(): dest for src, dest in spec["datas"][:-1]}
+    assert targets["app/migrations/env.py"] == "app/migrations"
+    assert any(path.startswith("app/migrations/versions/") for path in targets)
+    assert targets["app/resources/icons/atelier-citoyen-256.png"] == "app/resources/icons"
+    assert any(path.startswith("app/resources/translations/fr/") for path in targets)
+    assert not any("__pycache__" in path for path in targets)
+    assert ("/meta", "atelier-citoyen.dist-info") in spec["datas"]
+
+
+def test_the_spec_keeps_only_the_qt_plugins_and_translations_the_app_uses(monkeypatch, tmp_path):
+    spec = run_spec(monkeypatch, tmp_path)
+    kept = {Path(dest).name for dest, _src, _kind in spec["a"].binaries + spec["a"].datas}
+    assert {"libqxcb.so", "libqoffscreen.so", "libqjpeg.so", "libQt6Core.so.6"} <= kept
+    assert {"libqvnc.so", "libqwebp.so", "libqsqlite.so", "libqgtk3.so"}.isdisjoint(kept)
+    assert "qtbase_fr.qm" in kept and "qtbase_de.qm" not in kept
+
+
+def test_the_spec_makes_a_mac_app_that_opens_atelier_files(monkeypatch, tmp_path):
+    run_spec(monkeypatch, tmp_path, platform="darwin")
+    bundle = dict(Recorder.made)["BUNDLE"]
+    assert bundle["version"] == VERSION
+    plist = bundle["info_plist"]
+    assert plist["CFBundleShortVersionString"] == VERSION
+    (utype,) = plist["UTExportedTypeDeclarations"]
+    assert utype["UTTypeTagSpecification"]["public.filename-extension"] == ["atelier"]
+    assert plist["CFBundleDocumentTypes"][0]["LSItemContentTypes"] == [utype["UTTypeIdentifier"]]
+
+
+def test_on_windows_a_console_twin_comes_with_the_windowed_program(monkeypatch, tmp_path):
+    run_spec(monkeypatch, tmp_path, platform="win32")
+    exes = {kw["name"]: kw for kind, kw in Recorder.made if kind == "EXE"}
+    assert exes["atelier"]["console"] is False and exes["atelier-cli"]["console"] is True
+    assert exes["atelier"]["icon"].endswith("atelier-citoyen.ico")
+
+
+def test_the_desktop_file_opens_workspaces() -> None:
+    path = LINUX / f"{ID}.desktop"
+    if shutil.which("desktop-file-validate"):
+        result = subprocess.run(
+            ["desktop-file-validate", str(path)], capture_output=True, text=True
+        )
+        assert result.returncode == 0 and not result.stdout.strip(), result.stdout
+    entry = configparser.RawConfigParser()
+    entry.optionxform = str
+    entry.read(path, encoding="utf-8")
+    desktop = entry["Desktop Entry"]
+    assert desktop["Type"] == "Application"
+    assert desktop["Exec"] == "atelier %f"
+    assert desktop["Icon"] == ID
+    assert MIME in desktop["MimeType"].split(";")
+    assert desktop["Categories"].endswith(";") and desktop["MimeType"].endswith(";")
+
+
+def test_the_mime_type_matches_atelier_files() -> None:
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    root = ET.parse(LINUX / f"{ID}.xml").getroot()
+    (mime,) = root.findall("m:mime-type", ns)
+    assert mime.get("type") == MIME
+    assert [g.get("pattern") for g in mime.findall("m:glob", ns)] == ["*.atelier"]
+
+
+def test_the_appstream_metadata_matches_the_release() -> None:
+    path = LINUX / f"{ID}.metainfo.xml"
+    root = ET.parse(path).getroot()
+    assert root.findtext("id") == ID
+    assert root.find("launchable").text == f"{ID}.desktop"
+    assert root.find("releases/release").get("version") == VERSION
+    assert root.findtext("provides/mediatype") == MIME
+    if shutil.which("appstreamcli"):
+        result = subprocess.run(
+            ["appstreamcli", "validate", "--no-net", str(path)], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_icon_exists_in_every_size() -> None:
+    from PIL import Image
+
+    icons = ROOT / "app" / "resources" / "icons"
+    for size in SIZES:
+        with Image.open(icons / f"atelier-citoyen-{size}.png") as image:
+            assert image.size == (size, size)
+            assert image.mode == "RGBA"
+    assert (icons / "atelier-citoyen.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert (icons / "atelier-citoyen.ico").stat().st_size > 0
+    assert (icons / "atelier-citoyen.icns").read_bytes()[:4] == b"icns"
+
+
+def test_the_app_uses_the_icon_for_its_windows(qapp) -> None:
+    from app.views.app import app_icon, make_application
+
+    make_application()
+    sizes = {size.width() for size in app_icon().availableSizes()}
+    assert set(SIZES) <= sizes
+    assert not qapp.windowIcon().isNull()
+
+
+def test_the_windows_installer_is_per_user_with_the_file_type() -> None:
+    script = (INSTALLER / "windows" / "atelier.iss").read_text(encoding="utf-8")
+    assert "PrivilegesRequired=lowest" in script
+    assert r"DefaultDirName={localappdata}\Programs" in script
+    assert r'Subkey: "Software\Classes\.atelier"' in script
+    assert "Root: HKLM" not in script  # nothing machine-wide
+    assert r"{userprograms}" in script  # the Start-menu entry
+    assert '""%1""' in script  # the file is handed to the program
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script")
+def test_the_linux_install_script_installs_and_uninstalls_for_the_user(tmp_path: Path) -> None:
+    dist = tmp_path / "dist" / "atelier"
+    dist.mkdir(parents=True)
+    (dist / "atelier").write_text("#!/bin/sh\necho frozen\n", encoding="utf-8")
+    (dist / "atelier").chmod(0o755)
+    home = tmp_path / "home"
+    env = {**os.environ, "HOME": str(home)}
+    env.pop("XDG_DATA_HOME", None)
+    env.pop("PREFIX", None)
+    subprocess.run(["bash", str(LINUX / "install.sh"), str(dist)], check=True, env=env,
+                   capture_output=True)  # fmt: skip
+    share = home / ".local" / "share"
+    desktop = (share / "applications" / f"{ID}.desktop").read_text(encoding="utf-8")
+    app_dir = home / ".local" / "lib" / "atelier-citoyen"
+    assert f'Exec="{app_dir}/atelier" %f' in desktop
+    assert (share / "mime" / "packages" / f"{ID}.xml").exists()
+    assert (share / "metainfo" / f"{ID}.metainfo.xml").exists()
+    for size in SIZES:
+        assert (share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{ID}.png").exists()
+    command = home / ".local" / "bin" / "atelier"
+    assert subprocess.run([str(command)], capture_output=True, text=True).stdout == "frozen\n"
+
+    subprocess.run(["bash", str(LINUX / "install.sh"), "--uninstall"], check=True, env=env,
+                   capture_output=True)  # fmt: skip
+    assert not app_dir.exists() and not command.exists()
+    assert not (share / "applications" / f"{ID}.desktop").exists()
+
+
+def load_build_script():
+    spec = importlib.util.spec_from_file_location("atelier_build", INSTALLER / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands for the program")
+def test_the_smoke_test_fails_on_a_missing_module_even_with_exit_code_0(tmp_path: Path) -> None:
+    build = load_build_script()
+    program = tmp_path / "atelier"
+    program.write_text(
+        "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'x'\" >&2\nexit 0\n",
+        encoding="utf-8",
+    )
+    program.chmod(0o755)
+    with pytest.raises(build.SmokeFailure, match="ModuleNotFoundError"):
+        build.run(program, "--version", env=dict(os.environ))
+    program.write_text("#!/bin/sh\necho 'Atelier Citoyen 9'\n", encoding="utf-8")
+    assert build.run(program, "--version", env=dict(os.environ)) == "Atelier Citoyen 9\n"
