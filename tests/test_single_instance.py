@@ -195,3 +195,19 @@ def test_quit_after_closes_the_window_cleanly(demo_path: Path, atelier_home: Pat
     assert "window shown at" in result.stdout
     names = [p.name for p in store.list_backups(demo_path)]
     assert names and names[-1].endswith("-close.atelier")  # closed the normal way
+
+
+def test_a_file_handed_over_by_macos_is_opened(qapp, tmp_path: Path) -> None:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QFileOpenEvent
+
+    from app.views.single_instance import FileOpenFilter
+
+    received = []
+    opener = FileOpenFilter(received.append)
+    qapp.installEventFilter(opener)
+    try:
+        QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(tmp_path / "x.atelier")))
+    finally:
+        qapp.removeEventFilter(opener)
+    assert received == [str(tmp_path / "x.atelier")]

@@ -124,11 +124,16 @@ def run_gui(workspace: Path | None = None, demo: bool = False, language: str | N
     from app.views import single_instance
 
     app = make_application(sys.argv[:1])
+    # Files handed over by a later launch or by macOS (FileOpen), kept until the window exists.
+    waiting: list[str] = []
+    deliver = {"to": waiting.append}
+    app.installEventFilter(single_instance.FileOpenFilter(lambda p: deliver["to"](p), app))
     server = None
     if not demo and os.environ.get("ATELIER_SINGLE_INSTANCE", "1") != "0":
         if single_instance.send_to_running(workspace):
             return 0
         server = single_instance.InstanceServer(parent=app)
+        server.open_requested.connect(lambda path: deliver["to"](path))
         server.listen()
     outcome = {"code": 0}
 
@@ -140,9 +145,10 @@ def run_gui(workspace: Path | None = None, demo: bool = False, language: str | N
             return
         closed = asyncio.Event()
         QApplication.instance().aboutToQuit.connect(closed.set)
-        if server is not None:
-            server.open_requested.connect(lambda path: _bring_forward(window, path))
+        deliver["to"] = lambda path: _bring_forward(window, path)
         window.show()
+        for path in waiting:
+            _bring_forward(window, path)
         window.start_backup("open")  # in the background, once the window is on screen
         _environment_hooks(window)
         await closed.wait()

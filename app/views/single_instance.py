@@ -12,7 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from app import config
@@ -105,3 +105,17 @@ class InstanceServer(QObject):
     def _forget(self, socket: QLocalSocket) -> None:
         self._buffers.pop(socket, None)
         socket.deleteLater()
+
+
+class FileOpenFilter(QObject):
+    """macOS hands a double-clicked document to the app as a FileOpen event, not in argv."""
+
+    def __init__(self, handler, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._handler = handler
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and event.file():
+            self._handler(event.file())
+            return True
+        return False
