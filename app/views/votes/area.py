@@ -147,12 +147,15 @@ class VotesArea(QWidget):
         layout.addWidget(self.stack, 1)
 
         self.buttons: dict[str, QPushButton] = {}
-        # The life of a vote on one row, ballot files on a second, so the area stays narrow.
+        # Voting, closing, then ballot files: three short rows, so long labels (Bulgarian,
+        # Italian…) never widen the window.
         for row in (
             (
                 ("open", _("Open the vote"), self.open_vote),
                 ("entry", _("Enter paper ballots…"), self.enter_ballots),
                 ("kiosk", _("Kiosk…"), self.open_kiosk),
+            ),
+            (
                 ("close", _("Close and count"), self.close_vote),
                 ("publish", _("Publish"), self.publish_vote),
                 ("result", _("Show the result"), self.show_result),
