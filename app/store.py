@@ -20,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import socket
 import sqlite3
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -247,6 +249,97 @@ else:
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+# --------------------------------------------------------------------------- removable media
+
+#: File systems of USB sticks, memory cards and network shares (Linux ``/proc/self/mountinfo``).
+REMOVABLE_FSTYPES = frozenset(
+    {"vfat", "exfat", "msdos", "ntfs", "ntfs3", "fuseblk", "nfs", "nfs4", "cifs", "smb3",
+     "smbfs", "sshfs", "fuse.sshfs"}
+)  # fmt: skip
+
+
+def _unescape_mount(field: str) -> str:
+    """mountinfo escapes spaces and the like as octal (``\\040``)."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def mount_of(path: Path, mountinfo: str) -> tuple[str, str] | None:
+    """The (mount point, file system type) holding ``path``, from a mountinfo text."""
+    best: tuple[str, str] | None = None
+    target = str(path)
+    for line in mountinfo.splitlines():
+        left, sep, right = line.partition(" - ")
+        fields = left.split()
+        if not sep or len(fields) < 5 or not right.split():
+            continue
+        point = _unescape_mount(fields[4])
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) >= len(best[0])):
+            best = (point, right.split()[0])
+    return best
+
+
+def is_removable_or_network(path: Path | str) -> bool:
+    """True for a file on a USB stick, a memory card or a network share.
+
+    ``ATELIER_TREAT_AS_REMOVABLE=1`` (or ``0``) forces the answer (tests, odd setups).
+    """
+    forced = os.environ.get("ATELIER_TREAT_AS_REMOVABLE", "").strip()
+    if forced in {"0", "1"}:
+        return forced == "1"
+    try:
+        resolved = Path(path).resolve()
+        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+            import ctypes
+
+            anchor = resolved.anchor
+            if anchor.startswith("\\\\"):
+                return True  # a UNC path: a network share
+            drive_type = ctypes.windll.kernel32.GetDriveTypeW(anchor)
+            return drive_type in (2, 4)  # DRIVE_REMOVABLE, DRIVE_REMOTE
+        if sys.platform == "darwin":  # pragma: no cover - exercised on macOS only
+            return len(resolved.parts) > 2 and resolved.parts[1] == "Volumes"
+        info = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError, AttributeError):
+        return False
+    found = mount_of(resolved, info)
+    if found is None:
+        return False
+    point, fstype = found
+    return fstype in REMOVABLE_FSTYPES or point.startswith(("/media/", "/run/media/"))
+
+
+def working_copy_path(origin: Path) -> Path:
+    """Where the local copy of a workspace on a stick lives (one folder per original path)."""
+    digest = hashlib.sha1(str(origin.resolve()).encode("utf-8")).hexdigest()[:12]
+    return config.data_dir() / "working-copies" / digest / origin.name
+
+
+def _open_working_copy(origin: Path) -> tuple[Path, Path | None]:
+    """Copy ``origin`` to its local working copy; an older local copy that was never written
+    back is kept aside (returned second), never overwritten."""
+    local = working_copy_path(origin)
+    recovered = None
+    if local.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        recovered = local.with_name(f"{local.stem}-not-saved-back-{stamp}{local.suffix}")
+        os.replace(local, recovered)
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{local}{suffix}")
+            if side.exists():
+                os.replace(side, Path(f"{recovered}{suffix}"))
+    try:
+        _copy_database(origin, local)
+    except AtelierError as exc:
+        raise WorkspaceError(
+            _("Cannot make a local copy of “{path}” to work on: {reason}").format(
+                path=origin, reason=exc
+            ),
+            origin,
+        ) from exc
+    return local, recovered
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -268,10 +361,74 @@ def _sqlite_engine(path: Path, read_only: bool = False) -> Engine:
         if not read_only:
             cur.execute("PRAGMA secure_delete = ON")  # deleted personal data leave the file
             cur.execute("PRAGMA journal_mode = WAL")
+            # With WAL, NORMAL keeps every commit through a crash or kill of the app; only a
+            # power cut may lose the last commits (never the file's integrity).
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
+    @event.listens_for(engine, "handle_error")
+    def _explain(context) -> None:
+        problem = write_failure(path, context.original_exception)
+        if problem is not None:
+            raise problem from context.original_exception
+
+    if not read_only:
+
+        @event.listens_for(engine, "commit")
+        def _still_there(connection) -> None:
+            # With WAL, SQLite would go on "saving" into a file deleted under it, lost on close.
+            if not path.exists():
+                raw = connection.connection.dbapi_connection
+                with contextlib.suppress(sqlite3.Error):
+                    raw.execute("ROLLBACK")  # the change is refused: release the write lock
+                raise _deleted(path)
+
     return _transactional(engine)
+
+
+def _deleted(path: Path) -> WorkspaceMissing:
+    return WorkspaceMissing(
+        _(
+            "The workspace file “{path}” was deleted or moved while open: the last change "
+            "was not saved. Use File > Save a copy as… now to rescue the workspace."
+        ).format(path=path),
+        path,
+    )
+
+
+def write_failure(path: Path, error: BaseException) -> WorkspaceError | None:
+    """A clear message for a write SQLite refused (disk full, read-only, file gone, I/O).
+
+    The transaction was rolled back by SQLite: nothing confirmed before it is lost.
+    """
+    if not isinstance(error, sqlite3.OperationalError | sqlite3.DatabaseError):
+        return None
+    text_ = str(error).lower()
+    if "disk is full" in text_ or "database or disk is full" in text_:
+        message = _(
+            "The disk holding the workspace “{path}” is full: the last change was not saved "
+            "(everything confirmed before it is safe). Free some space, then try again."
+        )
+    elif not path.exists() and ("readonly" in text_ or "disk i/o" in text_):
+        return _deleted(path)
+    elif "readonly" in text_ or "read-only" in text_:
+        return ReadOnlyWorkspace(
+            _(
+                "The workspace “{path}” can no longer be written (read-only drive or "
+                "permissions): the last change was not saved. Use File > Save a copy as… to "
+                "keep your work in a folder you can write to."
+            ).format(path=path),
+            path,
+        )
+    elif "disk i/o error" in text_:
+        message = _(
+            "The workspace “{path}” could not be written (a disk error: was the drive "
+            "removed?). The last change was not saved. Use File > Save a copy as… to keep "
+            "your work elsewhere."
+        )
+    else:
+        return None
+    return WorkspaceError(message.format(path=path), path)
 
 
 def _transactional(engine: Engine) -> Engine:
@@ -312,6 +469,19 @@ class Store:
         self.backup_count = backup_count
         self._lock = lock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        #: The local file worked on when the workspace lives on removable media or a network
+        #: share (then ``path`` is that copy and ``origin`` the file on the stick), else None.
+        self.working_copy: Path | None = None
+        self._origin: Path | None = None
+        self._origin_lock: InstanceLock | None = None
+        #: A local copy left by an earlier session that could not be written back, kept aside.
+        self.recovered_copy: Path | None = None
+        self._closed = False
+
+    @property
+    def origin(self) -> Path | None:
+        """The workspace file the user opened (on the stick, for a working copy)."""
+        return self._origin if self._origin is not None else self.path
 
     @property
     def is_file(self) -> bool:
@@ -321,7 +491,7 @@ class Store:
     def location(self) -> str:
         """Where the data live, for the status bar: a path, or a URL without its password."""
         if self.path is not None:
-            return str(self.path)
+            return str(self.origin)
         return make_url(self.engine.url).render_as_string(hide_password=True)
 
     @property
@@ -342,9 +512,40 @@ class Store:
         with self.engine.connect() as con:
             return current_revision(con)
 
+    def save_back(self) -> Path:
+        """Write the local working copy back to the stick atomically (temporary file beside
+        the original, fsync, rename). On failure the local copy stays and the error says where
+        it is and how to save it elsewhere."""
+        if self.working_copy is None:
+            raise AtelierError(_("This workspace is not a local copy: it is saved as you work."))
+        origin = self._origin
+        try:
+            if not origin.parent.is_dir():
+                raise FileNotFoundError(2, os.strerror(2), str(origin.parent))
+            _copy_database(self.working_copy, origin)
+        except (OSError, sqlite3.Error, AtelierError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise WorkspaceError(
+                _(
+                    "Could not write the workspace back to “{origin}” ({reason}); the drive "
+                    "may have been removed. Nothing is lost: your work is in the local copy "
+                    "“{copy}”. Use File > Save a copy as… to save it elsewhere."
+                ).format(origin=origin, reason=reason, copy=self.working_copy),
+                origin,
+            ) from exc
+        return origin
+
     def close(self, *, backup: bool = True) -> Path | None:
-        """Close the store; back a workspace file up first (rotating) unless asked not to."""
+        """Close the store; back a workspace file up first (rotating) unless asked not to.
+
+        A local working copy is then written back to the stick and removed; if that fails it
+        is kept and a :class:`WorkspaceError` says where.
+        """
+        if self._closed:
+            return None
+        self._closed = True
         made = None
+        failure: WorkspaceError | None = None
         try:
             if backup and self.is_file and not self.read_only and self.backup_count > 0:
                 made = rotating_backup(self, reason="close")
@@ -352,9 +553,21 @@ class Store:
             self.engine.dispose()
             if self.is_file and not self.read_only:
                 _fold_journal(self.path)
-            if self._lock is not None:
-                self._lock.release()
-                self._lock = None
+            if self.working_copy is not None and not self.read_only:
+                try:
+                    self.save_back()
+                except WorkspaceError as exc:
+                    failure = exc
+                else:
+                    for leftover in (self.working_copy, Path(f"{self.working_copy}-journal")):
+                        with contextlib.suppress(OSError):
+                            leftover.unlink()
+            for held in (self._lock, self._origin_lock):
+                if held is not None:
+                    held.release()
+            self._lock = self._origin_lock = None
+        if failure is not None:
+            raise failure
         return made
 
     def __enter__(self) -> Store:
@@ -366,6 +579,8 @@ class Store:
 
 def _fold_journal(path: Path) -> None:
     """Leave a closed workspace as one self-contained file (no -wal/-shm beside it)."""
+    if not path.exists():  # deleted meanwhile: connecting would create an empty file there
+        return
     with contextlib.suppress(sqlite3.Error):
         con = sqlite3.connect(path)
         try:
@@ -495,12 +710,16 @@ def open_workspace(
     backup_count: int = config.DEFAULT_BACKUP_COUNT,
     backup_on_open: bool = True,
     any_revision: bool = False,
+    local_copy: bool | None = None,
 ) -> Store:
     """Open an existing workspace file, refusing clearly what cannot be used.
 
     ``read_only`` opens without a lock, backups or upgrades (``atelier info`` uses it); with
     ``any_revision`` it also accepts an older schema, for copying the file as it is. An older
     workspace opened for writing is backed up, then upgraded; a newer one is always refused.
+
+    A workspace on removable media or a network share (``local_copy`` None: detected) is
+    worked on in a local copy, written back atomically by :meth:`Store.save_back` and on close.
     """
     path = Path(path)
     check = inspect_file(path)
@@ -526,9 +745,23 @@ def open_workspace(
     instance_lock = InstanceLock(path) if lock else None
     if instance_lock is not None:
         instance_lock.acquire()
+    local_lock = None
     try:
+        origin, recovered = path, None
+        if local_copy is None:
+            local_copy = is_removable_or_network(path)
+        if local_copy:
+            path, recovered = _open_working_copy(origin)
+            if lock:
+                local_lock = InstanceLock(path)
+                local_lock.acquire()
         engine = _sqlite_engine(path)
-        store = Store(engine, path=path, lock=instance_lock, backup_count=backup_count)
+        store = Store(engine, path=path, lock=local_lock, backup_count=backup_count)
+        if local_copy:
+            store.working_copy, store._origin = path, origin
+            store._origin_lock, store.recovered_copy = instance_lock, recovered
+        else:
+            store._lock = instance_lock
         if check.needs_upgrade:
             safety_backup(store, reason=f"before-upgrade-{check.revision}")
             upgrade(engine)
@@ -536,8 +769,9 @@ def open_workspace(
             rotating_backup(store, reason="open")
         return store
     except BaseException:
-        if instance_lock is not None:
-            instance_lock.release()
+        for held in (instance_lock, local_lock):
+            if held is not None:
+                held.release()
         raise
 
 
@@ -613,6 +847,54 @@ def copy_to(
     destination = Path(destination)
     if destination.resolve() == store.path.resolve():
         raise AtelierError(_("Choose a different file than the open workspace."))
+    if store.path.exists():
+        return _copy_database(store.path, destination, progress=progress, cancel=cancel)
+    # Deleted or moved while open: an open connection still reads the file's content (never
+    # a new one, which would create an empty file at the old place).
+    if getattr(store.engine.pool, "checkedin", lambda: 0)() == 0:
+        raise WorkspaceMissing(
+            _(
+                "The workspace file “{path}” was deleted or moved while open, and its content "
+                "can no longer be read."
+            ).format(path=store.path),
+            store.path,
+        )
+    with store.engine.connect() as connection:
+        live = connection.connection.dbapi_connection
+        if live.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise WorkspaceMissing(
+                _(
+                    "The workspace file “{path}” was deleted or moved while open, and its "
+                    "content can no longer be read."
+                ).format(path=store.path),
+                store.path,
+            )
+        return _copy_database(
+            store.path, destination, progress=progress, cancel=cancel, source_conn=live
+        )
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX); Windows has no directory handles to sync."""
+    if os.name == "nt":  # pragma: no cover
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy_database(
+    source: Path,
+    destination: Path,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    source_conn: sqlite3.Connection | None = None,
+) -> Path:
+    """Copy a database with the online backup API into a temporary file beside
+    ``destination``, fsync it, rename it into place and fsync the folder."""
     cancel = cancel or CancelToken()
     folder = destination.resolve().parent
     try:
@@ -623,7 +905,7 @@ def copy_to(
             _("Cannot write in “{folder}”: {reason}").format(folder=folder, reason=exc.strerror)
         ) from exc
     try:
-        source = sqlite3.connect(_sqlite_uri(store.path), uri=True)
+        reader = source_conn or sqlite3.connect(_sqlite_uri(source), uri=True)
         target = sqlite3.connect(tmp)
         try:
 
@@ -631,15 +913,17 @@ def copy_to(
                 cancel.check()
                 progress(total - remaining, total)
 
-            source.backup(target, pages=BACKUP_STEP_PAGES, progress=step)
+            reader.backup(target, pages=BACKUP_STEP_PAGES, progress=step)
             cancel.check()
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
-            source.close()
+            if source_conn is None:
+                reader.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, destination)
+        _fsync_folder(folder)
     except sqlite3.Error as exc:
         raise AtelierError(_("The copy failed: {reason}").format(reason=exc)) from exc
     except OSError as exc:
@@ -681,7 +965,7 @@ def safety_backup(
     cancel: CancelToken | None = None,
 ) -> Path:
     """A backup that rotation never removes (made before an upgrade)."""
-    destination = backup_folder(store.path) / _backup_name(store.path, reason)
+    destination = backup_folder(store.origin) / _backup_name(store.origin, reason)
     return copy_to(store, destination, progress=progress, cancel=cancel)
 
 
@@ -693,10 +977,10 @@ def rotating_backup(
     cancel: CancelToken | None = None,
 ) -> Path:
     """Back the workspace up and keep only the newest ``store.backup_count`` rotating ones."""
-    destination = backup_folder(store.path) / _backup_name(store.path, reason)
+    destination = backup_folder(store.origin) / _backup_name(store.origin, reason)
     made = copy_to(store, destination, progress=progress, cancel=cancel)
     keep = max(1, store.backup_count)
-    for old in list_backups(store.path, rotating_only=True)[:-keep]:
+    for old in list_backups(store.origin, rotating_only=True)[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
     return made

@@ -91,6 +91,12 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(current)
         self._show_area(current)
         self.location_label.setText(_("Workspace: {location}").format(location=self.store.location))
+        if getattr(self.store, "working_copy", None) is not None:
+            self.location_label.setText(
+                _("Working on a local copy of {origin}; saved back to the stick on close").format(
+                    origin=self.store.origin
+                )
+            )
 
     def _title(self) -> str:
         if self.store.path is not None:
