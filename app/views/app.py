@@ -81,7 +81,7 @@ def create_main_window(
         initial = open_initial_store(None, False, settings.backup_count)
     window = MainWindow(initial, settings)
     if initial.path is not None and not demo:
-        settings.add_recent(initial.path)
+        settings.add_recent(initial.origin)  # the stick's file, not its local working copy
     geometry = settings.value("window/geometry")
     if geometry is not None:
         window.restoreGeometry(geometry)
@@ -92,7 +92,8 @@ def _bring_forward(window, path: str) -> None:
     """A later launch handed us ``path`` (or "" to just show ourselves)."""
     from PySide6.QtCore import Qt
 
-    if path and (window.store.path is None or Path(path) != Path(window.store.path).resolve()):
+    current = window.store.origin
+    if path and (current is None or Path(path) != Path(current).resolve()):
         window.open_path(Path(path))
     window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
     window.show()

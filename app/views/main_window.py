@@ -343,10 +343,9 @@ class MainWindow(QMainWindow):
         return future
 
     def _folder(self) -> Path:
-        if self.store.path is not None and not str(self.store.path).startswith(
-            tempfile.gettempdir()
-        ):
-            return self.store.path.resolve().parent
+        origin = self.store.origin  # the stick's folder, not the local working copy's
+        if origin is not None and not str(origin).startswith(tempfile.gettempdir()):
+            return origin.resolve().parent
         return Path.home()
 
     # ----------------------------------------------------------------- settings
