@@ -251,3 +251,49 @@ def test_a_write_refused_as_read_only_gets_a_clear_message(tmp_path: Path) -> No
     problem = store.write_failure(path, caught.value)
     assert isinstance(problem, ReadOnlyWorkspace)
     assert "can no longer be written" in str(problem) and "Save a copy as" in str(problem)
+
+
+FILE_LIMIT_CHILD = """
+import os, resource, signal, sys
+from pathlib import Path
+from app import i18n, store
+from app.errors import WorkspaceError
+from tests.test_store_media import add_person
+
+i18n.set_language("en")
+path = Path(sys.argv[1])
+ws = store.open_workspace(path, backup_count=0, backup_on_open=False, local_copy=False)
+add_person(ws, "Confirmée")
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
+sizes = [p.stat().st_size for p in path.parent.glob(path.name + "*")]
+resource.setrlimit(resource.RLIMIT_FSIZE, (max(sizes) + 65536, resource.RLIM_INFINITY))
+try:
+    for i in range(5000):
+        add_person(ws, f"Personne {i:04d} " + "x" * 200)
+    print("no error", flush=True)
+except WorkspaceError as exc:
+    print("refused:", exc, flush=True)
+ws.close(backup=False)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="RLIMIT_FSIZE is POSIX")
+def test_a_write_past_a_file_size_limit_is_refused_clearly_and_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    """Without root (no tmpfs to fill), a size-limited file stands for a full disk."""
+    import sys
+
+    path = new_workspace(tmp_path / "w.atelier")
+    result = subprocess.run(
+        [sys.executable, "-c", FILE_LIMIT_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("refused:"), result.stdout + result.stderr
+    assert "was not saved" in result.stdout
+    names = names_in(path)
+    assert "Confirmée" in names
