@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import socket
@@ -315,12 +316,32 @@ def working_copy_path(origin: Path) -> Path:
     return config.data_dir() / "working-copies" / digest / origin.name
 
 
-def _open_working_copy(origin: Path) -> tuple[Path, Path | None]:
-    """Copy ``origin`` to its local working copy; an older local copy that was never written
-    back is kept aside (returned second), never overwritten."""
+def _origin_stamp(origin: Path) -> dict:
+    info = origin.stat()
+    return {"origin": str(origin.resolve()), "size": info.st_size, "mtime_ns": info.st_mtime_ns}
+
+
+def _stamp_file(local: Path) -> Path:
+    """Beside a working copy: the original's size and time when they were last equal."""
+    return local.with_name(local.name + ".origin.json")
+
+
+def _open_working_copy(origin: Path) -> tuple[Path, Path | None, bool]:
+    """The local working copy of ``origin``: (copy, older copy kept aside, resumed).
+
+    A local copy left by a session that could not write it back (the app was killed, the
+    stick pulled) is resumed when the original has not changed since: it holds the newer,
+    confirmed work. Otherwise it is kept aside under a new name, never overwritten.
+    """
     local = working_copy_path(origin)
     recovered = None
     if local.exists():
+        try:
+            unchanged = json.loads(_stamp_file(local).read_text("utf-8")) == _origin_stamp(origin)
+        except (OSError, ValueError):
+            unchanged = False
+        if unchanged:
+            return local, None, True
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         recovered = local.with_name(f"{local.stem}-not-saved-back-{stamp}{local.suffix}")
         os.replace(local, recovered)
@@ -330,14 +351,15 @@ def _open_working_copy(origin: Path) -> tuple[Path, Path | None]:
                 os.replace(side, Path(f"{recovered}{suffix}"))
     try:
         _copy_database(origin, local)
-    except AtelierError as exc:
+        _stamp_file(local).write_text(json.dumps(_origin_stamp(origin)), "utf-8")
+    except (AtelierError, OSError) as exc:
         raise WorkspaceError(
             _("Cannot make a local copy of “{path}” to work on: {reason}").format(
                 path=origin, reason=exc
             ),
             origin,
         ) from exc
-    return local, recovered
+    return local, recovered, False
 
 
 # --------------------------------------------------------------------------- the store
@@ -476,6 +498,8 @@ class Store:
         self._origin_lock: InstanceLock | None = None
         #: A local copy left by an earlier session that could not be written back, kept aside.
         self.recovered_copy: Path | None = None
+        #: True when a local copy left by a session that was cut short was taken up again.
+        self.resumed = False
         self._closed = False
 
     @property
@@ -523,6 +547,7 @@ class Store:
             if not origin.parent.is_dir():
                 raise FileNotFoundError(2, os.strerror(2), str(origin.parent))
             _copy_database(self.working_copy, origin)
+            _stamp_file(self.working_copy).write_text(json.dumps(_origin_stamp(origin)), "utf-8")
         except (OSError, sqlite3.Error, AtelierError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
             raise WorkspaceError(
@@ -559,7 +584,8 @@ class Store:
                 except WorkspaceError as exc:
                     failure = exc
                 else:
-                    for leftover in (self.working_copy, Path(f"{self.working_copy}-journal")):
+                    local = self.working_copy
+                    for leftover in (local, Path(f"{local}-journal"), _stamp_file(local)):
                         with contextlib.suppress(OSError):
                             leftover.unlink()
             for held in (self._lock, self._origin_lock):
@@ -747,11 +773,11 @@ def open_workspace(
         instance_lock.acquire()
     local_lock = None
     try:
-        origin, recovered = path, None
+        origin, recovered, resumed = path, None, False
         if local_copy is None:
             local_copy = is_removable_or_network(path)
         if local_copy:
-            path, recovered = _open_working_copy(origin)
+            path, recovered, resumed = _open_working_copy(origin)
             if lock:
                 local_lock = InstanceLock(path)
                 local_lock.acquire()
@@ -760,6 +786,7 @@ def open_workspace(
         if local_copy:
             store.working_copy, store._origin = path, origin
             store._origin_lock, store.recovered_copy = instance_lock, recovered
+            store.resumed = resumed
         else:
             store._lock = instance_lock
         if check.needs_upgrade:

@@ -122,17 +122,69 @@ def test_a_pulled_stick_keeps_the_local_copy_and_says_how_to_save_it(
     assert names_in(local) == ["Avant", "Pendant"]  # nothing lost
     assert not stick.parent.exists()  # and nothing written where the stick was
 
-    # The stick comes back: the unsaved local copy is kept aside, never overwritten.
+    # The stick comes back unchanged: the local copy (newer) is taken up again.
     shutil.move(tmp_path / "pulled", stick.parent)
     again = store.open_workspace(stick, backup_count=0, backup_on_open=False)
+    assert again.resumed and again.working_copy == local
+    assert names_in(local) == ["Avant", "Pendant"]
+    again.close(backup=False)
+    assert names_in(stick) == ["Avant", "Pendant"]
+
+
+def test_a_local_copy_is_kept_aside_when_the_stick_changed_meanwhile(stick: Path, tmp_path):
+    ws = store.open_workspace(stick, backup_count=0, backup_on_open=False)
+    add_person(ws, "Ici")
+    shutil.move(stick.parent, tmp_path / "pulled")
+    with pytest.raises(WorkspaceError):
+        ws.close(backup=False)
+    shutil.move(tmp_path / "pulled", stick.parent)
+    elsewhere = store.open_workspace(stick, backup_count=0, local_copy=False)
+    add_person(elsewhere, "Ailleurs")  # edited on another computer
+    elsewhere.close(backup=False)
+    again = store.open_workspace(stick, backup_count=0, backup_on_open=False)
     try:
-        assert again.recovered_copy is not None
-        assert names_in(again.recovered_copy) == ["Avant", "Pendant"]
+        assert not again.resumed and again.recovered_copy is not None
+        assert names_in(again.recovered_copy) == ["Avant", "Ici"]  # never overwritten
+        assert names_in(again.working_copy) == ["Ailleurs", "Avant"]
     finally:
         again.close(backup=False)
 
 
+KILLED_CHILD = """
+import os, sys
+from pathlib import Path
+from app import store
+from tests.test_store_media import add_person
+
+ws = store.open_workspace(Path(sys.argv[1]), backup_count=0, backup_on_open=False)
+add_person(ws, "Avant la panne")
+os._exit(0)  # killed: never closed, never written back
+"""
+
+
+def test_work_on_a_stick_survives_a_killed_app(stick: Path, atelier_home: Path) -> None:
+    import sys
+
+    env = {**os.environ, "ATELIER_HOME": str(atelier_home), "ATELIER_TREAT_AS_REMOVABLE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_CHILD, str(stick)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    assert names_in(stick) == ["Avant"]  # the stick was not written
+    again = store.open_workspace(stick, backup_count=0, backup_on_open=False)
+    assert again.resumed
+    again.close(backup=False)
+    assert names_in(stick) == ["Avant", "Avant la panne"]
+
+
 def test_the_status_bar_says_it_works_on_a_local_copy(qtbot, stick: Path) -> None:
+    from PySide6.QtGui import QAction
+
     from app.views.main_window import MainWindow
     from app.views.settings import AppSettings
 
@@ -141,8 +193,11 @@ def test_the_status_bar_says_it_works_on_a_local_copy(qtbot, stick: Path) -> Non
     qtbot.addWidget(window)
     text = window.location_label.text()
     assert text.startswith("Working on a local copy of") and str(stick) in text
+    add_person(ws, "Pendant")
+    assert window.findChild(QAction, "actionSaveBack") is not None
+    assert window.save_back()  # File > Write back to the stick now
+    assert names_in(stick) == ["Avant", "Pendant"]
     window.close()
-    assert names_in(stick) == ["Avant"]
     assert ws.working_copy is not None and not ws.working_copy.exists()
 
 

@@ -97,6 +97,19 @@ class MainWindow(QMainWindow):
                     origin=self.store.origin
                 )
             )
+            if self.store.resumed:
+                self.statusBar().showMessage(
+                    _(
+                        "Work not written back to the stick last time was recovered from the "
+                        "local copy."
+                    )
+                )
+            elif self.store.recovered_copy is not None:
+                self.statusBar().showMessage(
+                    _("An older local copy, never written back, was kept as {path}.").format(
+                        path=self.store.recovered_copy
+                    )
+                )
 
     def _title(self) -> str:
         if self.store.path is not None:
@@ -141,6 +154,14 @@ class MainWindow(QMainWindow):
             "actionSaveCopy",
         )
         self._action(file_menu, _("&Back up now"), self.backup_now, None, "actionBackup")
+        if getattr(self.store, "working_copy", None) is not None:
+            self._action(
+                file_menu,
+                _("&Write back to the stick now"),
+                self.save_back,
+                None,  # Ctrl+S saves a participant's form
+                "actionSaveBack",
+            )
         file_menu.addSeparator()
         self._action(file_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit, "actionQuit")
 
@@ -307,6 +328,16 @@ class MainWindow(QMainWindow):
             return None
         self.statusBar().showMessage(_("Copy saved to {path}").format(path=made), 8000)
         return made
+
+    def save_back(self) -> bool:
+        """Write the local working copy back to the stick now (atomically)."""
+        try:
+            where = self.store.save_back()
+        except AtelierError as exc:
+            show_error(self, _("Could not write back to the stick"), str(exc))
+            return False
+        self.statusBar().showMessage(_("Written back to {path}").format(path=where), 8000)
+        return True
 
     def backup_now(self) -> None:
         self.track(self.backup(reason="manual"))
