@@ -218,7 +218,11 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(_("&Help"))
         self._action(help_menu, _("&Guide"), self.show_guide, QKeySequence.StandardKey.HelpContents,
                      "actionGuide")  # fmt: skip
-        whats_this = QWhatsThis.createAction(self)
+        previous = getattr(self, "_whats_this", None)
+        if previous is not None:  # menus are rebuilt when the language changes
+            previous.setParent(None)
+            previous.deleteLater()
+        whats_this = self._whats_this = QWhatsThis.createAction(self)
         whats_this.setText(_("What's &this?"))
         whats_this.setShortcut(QKeySequence("Shift+F1"))
         whats_this.setObjectName("actionWhatsThis")
