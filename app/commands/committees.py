@@ -30,14 +30,10 @@ of stable column names; ``--csv -`` writes to standard output.
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
-from app.commands.common import open_for_reading, open_for_writing, print_json
+from app.commands.common import open_for_reading, open_for_writing, print_json, write_csv
 from app.commands.processes import parse_day
 from app.commands.sessions import local, parse_moment
 from app.errors import AtelierError
@@ -58,27 +54,6 @@ from app.models import (
 )
 
 # --------------------------------------------------------------------------- output
-
-
-def write_csv(target: str, header: list[str], rows: list[list[object]]) -> None:
-    """Write a table: ``-`` is standard output, otherwise a file replaced atomically."""
-    if target == "-":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        return
-    path = Path(target).expanduser()
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-            writer.writerow(header)
-            writer.writerows(rows)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise AtelierError(
-            _("“{path}” cannot be written: {reason}").format(path=path, reason=exc.strerror)
-        ) from None
 
 
 def _day(value) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from app import config
+from app.errors import AtelierError
+from app.i18n import _
 from app.store import Store, open_workspace
 
 
@@ -47,3 +52,24 @@ def open_for_writing(path: Path) -> Store:
     """Open a workspace to change it: locked, upgraded if older, backed up first (rotating)."""
     prefs = config.read_preferences()
     return open_workspace(path, backup_count=prefs.backup_count, backup_on_open=True)
+
+
+def write_csv(target: str, header: list[str], rows: list[list[object]]) -> None:
+    """Write a table: ``-`` is standard output, otherwise a file replaced atomically."""
+    if target == "-":
+        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    path = Path(target).expanduser()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise AtelierError(
+            _("“{path}” cannot be written: {reason}").format(path=path, reason=exc.strerror)
+        ) from None

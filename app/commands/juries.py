@@ -18,12 +18,9 @@ their name (or a unique start of it), their number in the list (1 = first) or th
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import tempfile
 from pathlib import Path
 
-from app.commands.common import open_for_reading, open_for_writing, print_json
+from app.commands.common import open_for_reading, open_for_writing, print_json, write_csv
 from app.errors import AtelierError
 from app.facilitation import juries as J
 from app.facilitation.sessions import find_process
@@ -44,22 +41,6 @@ def _read(path: Path) -> str:
         ) from None
     except UnicodeDecodeError:
         raise AtelierError(_("“{path}” is not a UTF-8 text file.").format(path=path)) from None
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    """UTF-8 with a byte-order mark and ``;`` (what spreadsheets expect), written atomically."""
-    path = path.expanduser()
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-            writer.writerow(header)
-            writer.writerows(rows)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise AtelierError(
-            _("“{path}” cannot be written: {reason}").format(path=path, reason=exc.strerror)
-        ) from None
 
 
 # --------------------------------------------------------------------------- juries
@@ -363,7 +344,7 @@ def cmd_results(args: argparse.Namespace) -> int:
         found = J.results(session, J.find_jury(session, args.jury))
     if args.csv:
         header, rows = J.results_table(found)
-        _write_csv(Path(args.csv), header, rows)
+        write_csv(str(args.csv), header, rows)
     if args.json:
         print_json(found.as_dict())
     else:

@@ -16,11 +16,15 @@ for the citizen jury; categories and values by their name.
 from __future__ import annotations
 
 import argparse
-import csv
-import sys
 from pathlib import Path
 
-from app.commands.common import TextProgress, open_for_reading, open_for_writing, print_json
+from app.commands.common import (
+    TextProgress,
+    open_for_reading,
+    open_for_writing,
+    print_json,
+    write_csv,
+)
 from app.errors import AtelierError
 from app.facilitation import panels as P
 from app.facilitation.participants import find_participant
@@ -251,19 +255,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_for_reading(args.path) as ws, ws.session() as session:
         result = P.draw_result(session, P.find_panel(session, args.jury))
     if args.csv:
-        _write_csv(result, args.csv)
+        rows = P.panel_rows(result)
+        write_csv(str(args.csv), rows[0], rows[1:])
     if args.json:
         print_json(_result_document(result))
     elif not args.csv or str(args.csv) != "-":
         _print_result(result)
     return 0
-
-
-def _write_csv(result: P.DrawResult, path: Path) -> None:
-    if str(path) == "-":
-        csv.writer(sys.stdout, delimiter=";").writerows(P.panel_rows(result))
-    else:
-        P.write_panel_csv(result, path)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

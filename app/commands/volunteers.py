@@ -31,8 +31,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.commands.committees import write_csv
-from app.commands.common import open_for_reading, open_for_writing, print_json
+from app.commands.common import open_for_reading, open_for_writing, print_json, write_csv
 from app.commands.processes import parse_day
 from app.errors import AtelierError
 from app.facilitation import actions as A
