@@ -1,10 +1,11 @@
 """One translation system for every layer: GNU gettext catalogues.
 
-Source strings are English. French is the default language, English is shipped too; Italian,
-Spanish and Bulgarian will follow. Catalogues live in ``app/resources/translations/<lang>/
-LC_MESSAGES/atelier.po`` (edited by people) and ``atelier.mo`` (compiled with
-``python tools/i18n.py compile``). The models, the facilitation layer, the CLI and the Qt views
-all call :func:`_`, so a message raised deep in the store reaches the user in their language.
+Source strings are English. French is the default language; English, Italian, Spanish and
+Bulgarian are shipped too (the partners of exchange days). Catalogues live in
+``app/resources/translations/<lang>/LC_MESSAGES/atelier.po`` (edited by people) and
+``atelier.mo`` (compiled with ``python tools/i18n.py compile``). The models, the facilitation
+layer, the CLI and the Qt views all call :func:`_`, so a message raised deep in the store
+reaches the user in their language.
 
 ``_`` looks the current language up at call time, so switching language takes effect for every
 string built after the switch.
@@ -23,7 +24,13 @@ from pathlib import Path
 DOMAIN = "atelier"
 LOCALE_DIR = Path(__file__).parent / "resources" / "translations"
 #: Languages with a shipped catalogue, in the order the preferences list them.
-LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
+LANGUAGES: dict[str, str] = {
+    "fr": "Français",
+    "en": "English",
+    "it": "Italiano",
+    "es": "Español",
+    "bg": "Български",
+}
 DEFAULT_LANGUAGE = "fr"
 
 _current = DEFAULT_LANGUAGE
@@ -36,20 +43,24 @@ _local = threading.local()
 def system_language() -> str:
     """The language the interface starts in when the user chose none.
 
-    French unless the system language is English (the product is French first).
+    The system's language when it is one we ship, else French (the product is French first).
     """
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var)
         if value:
             code = value.split(":")[0].split("_")[0].split(".")[0].lower()
             # "C" and "POSIX" say nothing about the person: keep the default.
-            return "en" if code == "en" else DEFAULT_LANGUAGE
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
     try:  # Windows and macOS GUI sessions set no variable
         code = (locale.getlocale()[0] or "").lower()
     except ValueError:
         code = ""
-    # "en_GB", or "English_United Kingdom" on Windows
-    return "en" if code.startswith("en") else DEFAULT_LANGUAGE
+    # "it_IT", or "Italian_Italy" on Windows
+    names = {"english": "en", "italian": "it", "spanish": "es", "bulgarian": "bg"}
+    for prefix, found in names.items():
+        if code.startswith(prefix):
+            return found
+    return code[:2] if code[:2] in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def normalise(language: str | None) -> str:

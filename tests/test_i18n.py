@@ -26,8 +26,24 @@ def test_every_source_string_has_a_french_translation(catalogues) -> None:
     assert catalogues.untranslated("fr") == []
 
 
-def test_compiled_catalogue_matches_the_po_file(catalogues) -> None:
-    assert not catalogues.stale_mo("fr"), "run: python tools/i18n.py compile"
+@pytest.mark.parametrize("language", ["it", "es", "bg"])
+def test_every_partner_language_is_complete(catalogues, language) -> None:
+    assert language in i18n.LANGUAGES
+    assert catalogues.untranslated(language) == []
+
+
+@pytest.mark.parametrize("language", ["fr", "it", "es", "bg"])
+def test_compiled_catalogue_matches_the_po_file(catalogues, language) -> None:
+    assert not catalogues.stale_mo(language), "run: python tools/i18n.py compile"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("it", "Partecipanti"), ("es", "Participantes"), ("bg", "Участници")],
+)
+def test_partner_languages_translate_the_interface(language, expected) -> None:
+    with i18n.language(language):
+        assert i18n._("Participants") == expected
 
 
 def test_switching_language_changes_messages() -> None:
@@ -45,7 +61,10 @@ def test_switching_language_changes_messages() -> None:
         ({"LANG": "fr_FR.UTF-8"}, "fr"),
         ({"LANG": "en_GB.UTF-8"}, "en"),
         ({"LANGUAGE": "en_US:en", "LANG": "fr_FR.UTF-8"}, "en"),
-        ({"LANG": "bg_BG.UTF-8"}, "fr"),
+        ({"LANG": "bg_BG.UTF-8"}, "bg"),
+        ({"LANG": "it_IT.UTF-8"}, "it"),
+        ({"LANG": "es_ES.UTF-8"}, "es"),
+        ({"LANG": "de_DE.UTF-8"}, "fr"),
     ],
 )
 def test_default_language(monkeypatch, env, expected) -> None:

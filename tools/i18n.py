@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "app"
 LOCALES = ROOT / "app" / "resources" / "translations"
 #: Languages with a catalogue to translate (English is the source language).
-TRANSLATED = ("fr",)
+TRANSLATED = ("fr", "it", "es", "bg")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
