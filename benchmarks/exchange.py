@@ -3,6 +3,7 @@
     python benchmarks/exchange.py              10,000 participants, 50 sessions, 20 votes ×
                                                500 ballots, a committee with 500 actions
     python benchmarks/exchange.py --people 20000 --json
+    python benchmarks/exchange.py --profile    also print where the import spends its time
 
 The workspace is built with Core bulk inserts: one organisation, 3 attribute categories, N
 participants (each with 3 attributes, registered; one in ten with a partner-sharing consent),
@@ -184,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ballots", type=int, default=500)
     parser.add_argument("--actions", type=int, default=500)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile the import")
     args = parser.parse_args(argv)
 
     from app import store
@@ -211,10 +213,19 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             plan = I.plan_import(s, bundle)
             figures["dry_run_s"] = time.perf_counter() - started
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
         with target.session() as s:
             started = time.perf_counter()
+            if profiler:
+                profiler.enable()
             report = I.apply_import(s, bundle)
             figures["import_s"] = time.perf_counter() - started
+            if profiler:
+                profiler.disable()
         with target.session() as s:
             started = time.perf_counter()
             again = I.apply_import(s, bundle)
@@ -239,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
             "  ok" if figures[key] < TARGET_S else f"  OVER {TARGET_S:.0f} s")  # fmt: skip
         print(f"  {label:<14} {figures[key]:6.2f} s{mark}")
     print(f"  (build {figures['build_s']:.1f} s)")
+    if profiler:
+        import pstats
+
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
     return 0
 
 

@@ -13,7 +13,9 @@ bundle is a ZIP archive holding:
   with their UTC offset, dates ``YYYY-MM-DD``. A row may carry ``"_masked": [column, ...]``:
   those columns were blanked or replaced for privacy and are never compared or copied over
   local values on import. Derived participant columns (``sort_key``, ``first_key``,
-  ``search_text``) are not exported; they are computed again;
+  ``search_text``) are not exported; they are computed again. Nor is any column named
+  ``version`` (:data:`LOCAL_ONLY`): the optimistic-locking counter counts edits made in one
+  workspace, so it is never exported nor compared, and the receiving side keeps its own;
 * ``origin_audit.json`` — the audit events of the origin workspace about exported records (for
   reading; they are not merged into the receiving workspace's chain);
 * ``sync.json`` — ``{"table:key": version}`` for records the exporter itself received from a
@@ -80,6 +82,9 @@ TABLES: tuple[str, ...] = tuple(t.name for t in Base.metadata.sorted_tables if t
 VOCABULARY = ("attribute_category", "attribute_value")
 #: Columns computed from others, never exported.
 DERIVED = {"participant": ("sort_key", "first_key", "search_text")}
+#: Columns of any table that are this workspace's own bookkeeping: never exported, compared
+#: nor copied (``version``, the optimistic-locking counter, counts edits made *here*).
+LOCAL_ONLY = frozenset({"version"})
 #: Personal columns of a participant blanked for people who did not consent to sharing.
 PERSONAL = (
     "first_name", "last_name", "email", "phone", "postal_address", "household_key",
@@ -99,8 +104,9 @@ def table(name: str) -> Table:
 
 
 def exported_columns(name: str) -> list[str]:
+    """The columns of a table that travel in a bundle."""
     skip = DERIVED.get(name, ())
-    return [c.name for c in table(name).columns if c.name not in skip]
+    return [c.name for c in table(name).columns if c.name not in skip and c.name not in LOCAL_ONLY]
 
 
 def has_version(name: str) -> bool:
@@ -144,6 +150,39 @@ def decode_row(name: str, row: dict) -> dict:
         for key, value in row.items()
         if key != MASK
     }
+
+
+def decode_rows(name: str, rows: list[dict], uuids: dict | None = None) -> list[dict]:
+    """:func:`decode_row` for many rows at once, faster: only non-text columns are converted,
+    and a UUID seen before (``uuids``, shared between tables) is not parsed again."""
+    cache: dict = {} if uuids is None else uuids
+
+    def as_uuid(text):
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = uuid.UUID(text)
+        return found
+
+    converters = [
+        (key, as_uuid if kind is uuid.UUID else kind)
+        for key, kind in _decoders(name).items()
+        if kind is not str
+    ]
+    texts = [key for key, kind in _decoders(name).items() if kind is str]
+    out = []
+    for row in rows:
+        new = dict(row)
+        new.pop(MASK, None)
+        for key, convert in converters:
+            value = new.get(key)
+            if value is not None:
+                new[key] = convert(value)
+        for key in texts:
+            value = new.get(key)
+            if value is not None and value.__class__ is not str:
+                new[key] = str(value)
+        out.append(new)
+    return out
 
 
 _DECODERS: dict[str, dict] = {}
@@ -315,6 +354,11 @@ def read_bundle(path: Path | str) -> Bundle:
         doc = contents[member_name(name)]
         rows = doc.get("rows") if isinstance(doc, dict) else None
         columns = set(exported_columns(name)) | {MASK}
+        if isinstance(rows, list):  # a local counter some exporter let through is ignored
+            for r in rows:
+                if isinstance(r, dict) and not r.keys().isdisjoint(LOCAL_ONLY):
+                    for key in LOCAL_ONLY:
+                        r.pop(key, None)
         if not isinstance(rows, list) or not all(
             isinstance(r, dict) and set(r) <= columns for r in rows
         ):

@@ -29,19 +29,20 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.facilitation import audit
 from app.facilitation.exchange import (
+    LOCAL_ONLY,
     MASK,
     SYNC_META_KEY,
     TABLES,
     VOCABULARY,
     Bundle,
     BundleError,
-    decode_row,
+    decode_rows,
     encode,
     exported_columns,
     has_version,
@@ -207,20 +208,21 @@ def _malformed(bundle: Bundle, name: str) -> BundleError:
 
 def _decoded(bundle: Bundle) -> dict[str, list[dict]]:
     out = {}
+    uuids: dict = {}
     for name in TABLES:
         expected = set(exported_columns(name))
-        rows = []
-        for row in bundle.tables[name]:
-            if set(row) - {MASK} != expected:
+        raws = bundle.tables[name]
+        for row in raws:
+            if row.keys() - {MASK} != expected:
                 raise _malformed(bundle, name)
-            try:
-                rows.append(decode_row(name, row))
-                masked = row.get(MASK, [])
-                if not isinstance(masked, list) or not set(masked) <= expected:
-                    raise ValueError
-            except (ValueError, TypeError, KeyError, AttributeError):
-                raise _malformed(bundle, name) from None
-        out[name] = rows
+            if MASK in row:
+                masked = row[MASK]
+                if not isinstance(masked, list) or not expected.issuperset(masked):
+                    raise _malformed(bundle, name)
+        try:
+            out[name] = decode_rows(name, raws, uuids)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise _malformed(bundle, name) from None
     return out
 
 
@@ -294,35 +296,56 @@ def _bundle_vocabulary(bundle: Bundle) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _ours(session: Session, name: str, rows: list[dict]) -> list[dict | None]:
-    """The local row matching each bundle row (by primary key, else natural key)."""
+    """The local row matching each bundle row (by primary key, else natural key).
+
+    An empty table costs one count; a table not much bigger than the bundle's rows is read
+    in one SELECT and matched in Python; a much bigger one is searched by chunks of keys.
+    """
+    if not rows:
+        return []
     t = table(name)
-    cols = [t.c[c] for c in exported_columns(name)]
+    names = exported_columns(name)
+    cols = [t.c[c] for c in names]
     pk = [c.name for c in t.primary_key.columns]
-    found: dict[tuple, dict] = {}
-    keys = [tuple(r[k] for k in pk) for r in rows]
-    for chunk in _chunks(list(dict.fromkeys(keys))):
-        if len(pk) == 1:
-            where = t.c[pk[0]].in_([k[0] for k in chunk])
-        else:
-            where = tuple_(*(t.c[k] for k in pk)).in_(chunk)
-        for r in session.execute(select(*cols).where(where)).mappings():
-            found[tuple(r[k] for k in pk)] = dict(r)
-    result = [found.get(k) for k in keys]
     natural = NATURAL.get(name)
-    if natural:
-        missing = [
-            tuple(r[k] for k in natural) for r, o in zip(rows, result, strict=True) if o is None
-        ]
-        by_pair: dict[tuple, dict] = {}
-        for chunk in _chunks(list(dict.fromkeys(missing))):
-            where = tuple_(*(t.c[k] for k in natural)).in_(chunk)
-            for r in session.execute(select(*cols).where(where)).mappings():
-                by_pair[tuple(r[k] for k in natural)] = dict(r)
-        result = [
-            o if o is not None else by_pair.get(tuple(r[k] for k in natural))
-            for r, o in zip(rows, result, strict=True)
-        ]
-    return result
+    local = session.scalar(select(func.count()).select_from(t)) or 0
+    if not local:
+        return [None] * len(rows)
+    keys = [tuple(r[k] for k in pk) for r in rows]
+    found: dict[tuple, dict] = {}
+    by_pair: dict[tuple, dict] = {}
+    if local <= 4 * len(rows) + 2000:
+        for values in session.execute(select(*cols)):
+            r = dict(zip(names, values, strict=True))
+            found[tuple(r[k] for k in pk)] = r
+            if natural:
+                by_pair[tuple(r[k] for k in natural)] = r
+    else:
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            if len(pk) == 1:
+                where = t.c[pk[0]].in_([k[0] for k in chunk])
+            else:
+                where = tuple_(*(t.c[k] for k in pk)).in_(chunk)
+            for values in session.execute(select(*cols).where(where)):
+                r = dict(zip(names, values, strict=True))
+                found[tuple(r[k] for k in pk)] = r
+        if natural:
+            missing = [
+                tuple(r[k] for k in natural)
+                for r, key in zip(rows, keys, strict=True)
+                if key not in found
+            ]
+            for chunk in _chunks(list(dict.fromkeys(missing))):
+                where = tuple_(*(t.c[k] for k in natural)).in_(chunk)
+                for values in session.execute(select(*cols).where(where)):
+                    r = dict(zip(names, values, strict=True))
+                    by_pair[tuple(r[k] for k in natural)] = r
+    if not natural:
+        return [found.get(k) for k in keys]
+    return [
+        found.get(key) or by_pair.get(tuple(r[k] for k in natural))
+        for r, key in zip(rows, keys, strict=True)
+    ]
 
 
 def _analyse(
@@ -471,8 +494,49 @@ def _insert(session: Session, name: str, rows: list[dict]) -> None:
     t = table(name)
     if name == "participant":
         rows = [{**r, **_participant_keys(r)} for r in rows]
-    for batch in _chunks(_ordered(name, rows), INSERT_BATCH):
+    rows = _ordered(name, rows)
+    if _bulk_insert(session, t, rows):
+        return
+    for batch in _chunks(rows, INSERT_BATCH):
         session.execute(insert(t), batch)
+
+
+def _bulk_insert(session: Session, t, rows: list[dict]) -> bool:
+    """Insert rows with one compiled statement and the driver's ``executemany``, each value
+    converted by its column type's own bind processor (what Core does row by row, without
+    its per-row bookkeeping). False when a left-out column has a computed Python default:
+    the caller then inserts through Core."""
+    keys = list(rows[0])
+    if any(len(r) != len(keys) for r in rows) or not set(keys) <= set(t.c.keys()):
+        return False
+    fixed = {}
+    for column in t.columns:
+        if column.name in rows[0] or column.default is None:
+            continue
+        if not column.default.is_scalar:
+            return False
+        fixed[column.name] = column.default.arg
+    conn = session.connection()
+    dialect = conn.dialect
+    names = keys + list(fixed)
+    compiled = insert(t).compile(dialect=dialect, column_keys=names)
+    processors = {n: t.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names}
+    params = {bind.key: bound for bind, bound in compiled.bind_names.items()}
+    order = list(compiled.positiontup or ()) if compiled.positional else names
+    if set(params) != set(names) or sorted(order) != sorted(names):
+        return False
+    steps = [(n, processors[n]) for n in order]
+    bound = [params[n] for n in order]
+
+    def convert(row: dict):
+        if fixed:
+            row = {**row, **fixed}
+        values = [p(row[n]) if p else row[n] for n, p in steps]
+        return tuple(values) if compiled.positional else dict(zip(bound, values, strict=True))
+
+    for batch in _chunks(rows, INSERT_BATCH * 5):
+        conn.exec_driver_sql(compiled.string, [convert(r) for r in batch])
+    return True
 
 
 def _update(session: Session, change: _Change) -> None:
@@ -490,6 +554,8 @@ def _update(session: Session, change: _Change) -> None:
         )
         current.update({k: v for k, v in values.items() if k in current})
         values.update(_participant_keys(current))
+    for column in LOCAL_ONLY & set(t.c.keys()):  # an import is an edit here: bump it
+        values[column] = t.c[column] + 1
     where = [t.c[k] == v for k, v in change.where.items()]
     session.execute(update(t).where(*where).values(values))
 
