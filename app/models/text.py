@@ -36,6 +36,48 @@ def latin(folded: str) -> str:
     return folded.translate(_CYRILLIC)
 
 
+#: Letters a language sorts as letters of their own, right after their base letter (Spanish ñ
+#: between n and o, Bulgarian й after и), instead of folding them into it.
+_OWN_LETTERS: dict[str, dict[str, str]] = {"es": {"ñ": "n"}, "bg": {"й": "и"}}
+_CYRILLIC_RANGE = range(0x400, 0x530)
+
+
+def _weight(char: str, own: dict[str, str], cyrillic_first: bool) -> int:
+    if char in own:
+        return 4 * ord(own[char]) + 1
+    weight = 4 * ord(char)
+    if cyrillic_first and char.isalpha() and ord(char) not in _CYRILLIC_RANGE:
+        weight += 4 * 0x10000  # Latin (and other) letters after the Cyrillic ones
+    return weight
+
+
+def collation_key(text: str | None, language: str | None = None) -> tuple:
+    """A key to sort names and titles the way readers of ``language`` expect (no Qt, no ICU).
+
+    Case and accents are ignored first (``Ávila`` among the ``A``), then break ties. Spanish
+    sorts ``ñ`` after ``n``. Bulgarian sorts Cyrillic in its own alphabet (``й`` after ``и``)
+    before Latin; other languages sort Cyrillic by its transliteration, among Latin names,
+    like the participants list (:func:`participant_keys`). ``language`` defaults to the
+    interface language. Computed when sorting, never stored.
+    """
+    if language is None:
+        from app import i18n
+
+        language = i18n.current_language()
+    text = text or ""
+    own = _OWN_LETTERS.get(language, {})
+    lowered = " ".join(text.casefold().split())
+    # keep the letters of their own out of the accent folding
+    marked = "".join(f"\x00{i}\x00" if c in own else c for i, c in enumerate(lowered))
+    folded = fold(marked).replace("\x00", "\x01")
+    parts = folded.split("\x01")
+    letters = "".join(lowered[int(p)] if i % 2 else p for i, p in enumerate(parts))
+    if language != "bg":
+        letters = latin(letters)
+    primary = tuple(_weight(c, own, language == "bg") for c in letters)
+    return primary, lowered, text
+
+
 def participant_keys(
     first_name: str | None, last_name: str | None, email: str | None, phone: str | None
 ) -> dict[str, str]:
