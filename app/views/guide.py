@@ -19,15 +19,28 @@ from app import APP_NAME, i18n
 from app.i18n import _
 
 GUIDE_DIR = Path(__file__).resolve().parent.parent / "resources" / "guide"
-#: The language shown when the guide is not written in the interface language yet.
+#: The language shown when the guide is not written in the asked language (French readers
+#: always have theirs; anyone else is more likely to read English than French).
 FALLBACK_LANGUAGE = "en"
 
 
+def guide_languages() -> list[str]:
+    """The languages the guide is written in (one ``guide.<code>.html`` each), sorted."""
+    return sorted(p.name.split(".")[1] for p in GUIDE_DIR.glob("guide.*.html"))
+
+
 def guide_path(language: str | None = None) -> Path:
-    """The guide's HTML file for ``language`` (default: the interface language)."""
-    code = i18n.normalise(language) if language else i18n.current_language()
-    path = GUIDE_DIR / f"guide.{code}.html"
-    return path if path.exists() else GUIDE_DIR / f"guide.{FALLBACK_LANGUAGE}.html"
+    """The guide's HTML file for ``language`` (default: the interface language).
+
+    ``language`` may be a code such as ``"it"`` or ``"es_ES"``; when the guide is not written
+    in it, the English guide is given (the French one if there were no English one).
+    """
+    code = (language or i18n.current_language()).replace("-", "_").split("_")[0].lower()
+    for candidate in (code, FALLBACK_LANGUAGE, i18n.DEFAULT_LANGUAGE):
+        path = GUIDE_DIR / f"guide.{candidate}.html"
+        if candidate.isalpha() and path.is_file():
+            return path
+    raise FileNotFoundError(GUIDE_DIR / f"guide.{FALLBACK_LANGUAGE}.html")
 
 
 class GuideWindow(QWidget):
