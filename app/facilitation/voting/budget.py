@@ -49,7 +49,7 @@ from app.facilitation.voting.base import (
     check_index,
     check_options,
 )
-from app.i18n import _
+from app.i18n import _, ngettext
 
 COMPLETIONS = ("add1", "add1e", "add1u", "add1eu", "utilitarian", "none")
 UTILITIES = ("cost", "approval")
@@ -152,9 +152,10 @@ def _greedy(
     *,
     start: Sequence[int] = (),
     limit: float | None = None,
-    context: str = "greedy order",
+    context: str | None = None,
 ) -> tuple[list[int], list[int]]:
     """(funded in order, every project in the greedy order). ``start`` is already funded."""
+    context = context or _("greedy order")
     limit = inst.budget if limit is None else limit
     spent = sum(inst.costs[c] for c in start)
     funded = list(start)
@@ -166,7 +167,12 @@ def _greedy(
     for approvals in sorted(by_approvals, reverse=True):
         tied = by_approvals[approvals]
         if len(tied) > 1:
-            tied = tiebreak.order(tied, f"{context}, {approvals} approvals")
+            tied = tiebreak.order(
+                tied,
+                ngettext("{context}, {n} approval", "{context}, {n} approvals", approvals).format(
+                    context=context, n=approvals
+                ),
+            )
         for c in tied:
             order.append(c)
             if spent + inst.costs[c] <= limit * (1 + REL_EPS):
@@ -287,7 +293,7 @@ def mes_fixed(
             most = max(inst.approvals[c] for c in best)
             best = [c for c in best if inst.approvals[c] == most]
             if len(best) > 1:
-                best = [tiebreak.first(best, f"equal shares, round {number}")]
+                best = [tiebreak.first(best, _("equal shares, round {n}").format(n=number))]
         chosen = best[0]
         rho = best_rho[chosen]
         for g in approvers[chosen]:
@@ -373,11 +379,11 @@ def count_mes(
     funded = list(mes_funded)
     completed: list[int] = []
     if completion in ("add1u", "add1eu", "utilitarian"):
-        funded, _order = _greedy(inst, tiebreak, start=funded, context="greedy completion")
+        funded, _order = _greedy(inst, tiebreak, start=funded, context=_("greedy completion"))
         completed = funded[len(mes_funded) :]
     compared = None
     if comparison == "satisfaction":
-        greedy_funded, _order = _greedy(inst, tiebreak, context="greedy comparison")
+        greedy_funded, _order = _greedy(inst, tiebreak, context=_("greedy comparison"))
         ours, theirs = _satisfaction_comparison(inst, funded, greedy_funded)
         compared = {"prefer_equal_shares": ours, "prefer_greedy": theirs}
         if theirs > ours:

@@ -224,7 +224,7 @@ def count_irv(
             )
         else:
             tied = _lowest(count, eps)
-            loser = tiebreak.last(tied, f"elimination, round {number}")
+            loser = tiebreak.last(tied, _("elimination, round {n}").format(n=number))
             count.hopeful.discard(loser)
             eliminated.append(loser)
             moved = count.transfer(loser, 1.0, 0.0)
@@ -238,7 +238,7 @@ def count_irv(
     others = sorted(count.hopeful - {winner})
     order = [
         winner,
-        *_by_votes(others, last_votes, eps, tiebreak, "order of the losers"),
+        *_by_votes(others, last_votes, eps, tiebreak, _("order of the losers")),
         *reversed(eliminated),
     ]
     return Result(
@@ -312,7 +312,9 @@ def count_stv(
         }
         sentences = []
         reached = [c for c in count.hopeful if count.votes[c] >= quota - eps]
-        newly = _by_votes(reached, count.votes, eps, tiebreak, f"election order, round {number}")
+        newly = _by_votes(
+            reached, count.votes, eps, tiebreak, _("election order, round {n}").format(n=number)
+        )
         newly = newly[: seats - len(elected)]
         for c in newly:
             count.hopeful.discard(c)
@@ -327,7 +329,11 @@ def count_stv(
         left = seats - len(elected)
         if left > 0 and len(count.hopeful) <= left:
             rest = _by_votes(
-                sorted(count.hopeful), count.votes, eps, tiebreak, f"last seats, round {number}"
+                sorted(count.hopeful),
+                count.votes,
+                eps,
+                tiebreak,
+                _("last seats, round {n}").format(n=number),
             )
             for c in rest:
                 count.hopeful.discard(c)
@@ -366,7 +372,7 @@ def count_stv(
             )
         else:
             tied = _lowest(count, eps)
-            loser = tiebreak.last(tied, f"elimination, round {number}")
+            loser = tiebreak.last(tied, _("elimination, round {n}").format(n=number))
             count.hopeful.discard(loser)
             eliminated.append(loser)
             moved = count.transfer(loser, 1.0, 0.0)
@@ -388,7 +394,7 @@ def count_stv(
     unelected = [c for c in range(n) if c not in elected and c not in eliminated]
     order = [
         *elected,
-        *_by_votes(unelected, last_votes, eps, tiebreak, "order of the unelected"),
+        *_by_votes(unelected, last_votes, eps, tiebreak, _("order of the unelected")),
         *reversed(eliminated),
     ]
     return Result(
