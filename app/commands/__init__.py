@@ -45,7 +45,7 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "bundle": (
         N_("workshop bundles: export a process, import one from a partner, show one"),
-        ("app.commands.bundles",),
+        ("app.commands.bundles", "app.commands.exchange_compare"),
     ),
 }
 

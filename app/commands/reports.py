@@ -39,13 +39,21 @@ def register_verb(subparsers: argparse._SubParsersAction) -> list[argparse.Argum
         parser = kinds.add_parser(kind, help=_(spec.label), description=_(spec.label))
         parser.set_defaults(func=cmd_generate, kind=kind)
         _workspace(parser)
-        parser.add_argument(
-            "subject",
-            metavar="ID",
-            help=_("the {what}: its id or the start of its title").format(
-                what=_(SUBJECT_LABELS.get(spec.subject_kind, spec.subject_kind)).lower()
-            ),
-        )
+        if spec.subject_kind == "processes":  # several at once (the comparison)
+            parser.add_argument(
+                "subject",
+                nargs="*",
+                metavar="PROCESS",
+                help=_("the processes to compare (id or title prefix; default: all)"),
+            )
+        else:
+            parser.add_argument(
+                "subject",
+                metavar="ID",
+                help=_("the {what}: its id or the start of its title").format(
+                    what=_(SUBJECT_LABELS.get(spec.subject_kind, spec.subject_kind)).lower()
+                ),
+            )
         parser.add_argument(
             "-o", "--output", type=Path, required=True, metavar="FILE", help=_("the PDF to write")
         )
@@ -98,7 +106,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise AtelierError(_("The file to write must end in .pdf: {path}").format(path=output))
     progress = TextProgress(_("Writing"), enabled=not args.json)
     with open_for_writing(args.path) as ws, ws.session() as session:
-        subject_id = reports.find_subject(session, args.kind, args.subject)
+        if spec.subject_kind == "processes":
+            ids = [reports.find_subject(session, args.kind, ref) for ref in args.subject]
+            subject_id = ids[0] if len(ids) == 1 else None
+            options["process_ids"] = ids or None
+        else:
+            subject_id = reports.find_subject(session, args.kind, args.subject)
         info = reports.generate(
             session,
             args.kind,

@@ -733,7 +733,7 @@ def _n(value: int | None) -> str:
 
 
 def _score(value: float | None) -> str:
-    return NONE if value is None else format_number(value, 1, trim=True)
+    return NONE if value is None else format_number(value, 1)
 
 
 def _measures(c: Comparison) -> list[Measure]:

@@ -152,6 +152,14 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             DocumentOption("end", str, "", N_("count until this day (YYYY-MM-DD)")),
         ),
     ),
+    "comparison": DocumentSpec(
+        "comparison",
+        N_("Comparison of processes (exchange day)"),
+        "processes",
+        "app.facilitation.reports.comparison:build",
+        "app.facilitation.reports.comparison:subjects",
+        "app.facilitation.reports.comparison:find",
+    ),
 }
 
 #: What each subject kind is called (for the subject chooser's label).
@@ -163,6 +171,7 @@ SUBJECT_LABELS: dict[str, str] = {
     "committee": N_("Committee"),
     "participant": N_("Participant"),
     "volunteer": N_("Volunteer"),
+    "processes": N_("Processes"),
 }
 
 
