@@ -12,6 +12,7 @@ import uuid
 from datetime import date
 
 from reportlab.lib.units import mm
+from reportlab.platypus import Table, TableStyle
 from sqlalchemy.orm import Session
 
 from app.facilitation import exchange_compare as X
@@ -62,36 +63,31 @@ def _cell(text: str, bold: bool = False):
 
 
 def _comparison_tables(c: X.Comparison) -> list:
-    measures = c.measures()
+    """One table per section (kept on one page), at most PER_TABLE processes across."""
+    measures = [m for m in c.measures() if m.key != "organisation"]
+    sections = list(dict.fromkeys(m.section for m in measures))
     parts: list = []
     for start in range(0, len(c.processes), PER_TABLE):
         chunk = list(range(start, min(start + PER_TABLE, len(c.processes))))
         width = (W - LABEL_WIDTH) / len(chunk)
-        header = ["", *[c.processes[i].label for i in chunk]]
-        rows, extra = [], []
-        section = None
-        for m in measures:
-            if m.key == "organisation":
-                continue
-            if m.section != section:
-                section = m.section
-                rows.append([_cell(X.section_label(section), True)] + [""] * len(chunk))
-                n = len(rows)  # the header is row 0
-                extra += [
-                    ("SPAN", (0, n), (-1, n)),
-                    ("BACKGROUND", (0, n), (-1, n), style.HEADER_BG),
-                ]
-            rows.append([style.para(m.label, "cell_small")] + [_cell(m.values[i]) for i in chunk])
-        parts.append(
-            _table(
-                header,
-                rows,
-                widths=[LABEL_WIDTH] + [width] * len(chunk),
-                zebra=False,
-                extra_style=[("VALIGN", (0, 0), (-1, -1), "TOP"), *extra],
+        for section in sections:
+            header = [X.section_label(section), *[c.processes[i].label for i in chunk]]
+            rows = [
+                [style.para(m.label, "cell_small")] + [_cell(m.values[i]) for i in chunk]
+                for m in measures
+                if m.section == section
+            ]
+            parts.append(
+                style.keep(
+                    _table(
+                        header,
+                        rows,
+                        widths=[LABEL_WIDTH] + [width] * len(chunk),
+                        extra_style=[("VALIGN", (0, 0), (-1, -1), "TOP")],
+                    ),
+                    style.spacer(3),
+                )
             )
-        )
-        parts.append(style.spacer(4))
     return parts
 
 
@@ -100,12 +96,12 @@ def _chart(title: str, c: X.Comparison, values, *, percent: bool, note: str | No
     parts: list = [style.para(title, "h3")]
     if not known:
         parts.append(style.para(_("No figure to compare."), "note"))
-        return style.keep(*parts)
+        return parts
     parts.append(
         charts.bar_chart(
             [label for label, _v in known],
             [v for _label, v in known],
-            width=W * 0.62,
+            width=W / 2 - 8 * mm,
             bar_height=10,
             value_text=(lambda v: style.format_percent(v)) if percent else None,
         )
@@ -117,13 +113,12 @@ def _chart(title: str, c: X.Comparison, values, *, percent: bool, note: str | No
         )
     if note:
         parts.append(style.para(note, "note"))
-    return style.keep(*parts)
+    return parts
 
 
 def _charts(c: X.Comparison) -> list:
     ps = c.processes
-    return [
-        style.heading(_("At a glance")),
+    made = [
         _chart(_("Mean attendance per session"), c, [p.attendance_rate for p in ps],
                percent=True, note=_("Sign-ins of a session over the people registered.")),
         _chart(_("Diversity against the population (mean of the categories)"), c,
@@ -135,6 +130,14 @@ def _charts(c: X.Comparison) -> list:
                [p.actions.done_share if p.actions else None for p in ps], percent=True,
                note=_("Out of the actions of the follow-up committees (dropped ones aside).")),
     ]  # fmt: skip
+    grid = Table(
+        [made[i : i + 2] for i in range(0, len(made), 2)],
+        colWidths=[W / 2, W / 2],
+        hAlign="LEFT",
+    )
+    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+    return [style.keep(style.heading(_("At a glance")), grid)]
 
 
 def _details(p: X.ProcessComparison) -> list:
@@ -262,7 +265,6 @@ def build(
         title=_("Comparison of processes"),
         subject=_("Exchange day: {what}").format(what=X.describe(c)),
         story=story,
-        toc="auto",
         wide=True,
         header_note=_("Situation on {date}").format(date=style.format_day(today)),
         keywords="journée d'échanges, exchange day, comparaison",
