@@ -25,11 +25,132 @@ def atelier_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     i18n.set_language("en")
 
 
+# --------------------------------------------------------------------------- backends
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default=os.environ.get("ATELIER_TEST_BACKEND") or "sqlite",
+        help="where the workspace and demo fixtures keep their data: a SQLite file (default) "
+        "or a fresh database on a PostgreSQL server the tests start (env ATELIER_TEST_BACKEND)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about workspace files; skipped with --backend=postgresql"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--backend") != "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"workspace files only: {reason}".strip()))
+
+
+@pytest.fixture(scope="session")
+def backend(pytestconfig: pytest.Config) -> str:
+    """ "sqlite" or "postgresql": where the store fixtures put their data."""
+    return pytestconfig.getoption("--backend")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throw-away PostgreSQL server for the whole session (tests/pgserver.py)."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[pg]')")
+    from tests import pgserver
+
+    try:
+        with pgserver.running_server() as server:
+            yield server
+    except pgserver.PgUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server) -> str:
+    """A database at the schema head, cloned for each test that needs one."""
+    from tests import pgserver
+
+    return pgserver.make_template(pg_server)
+
+
 @pytest.fixture
-def workspace(tmp_path: Path):
-    """A new, empty workspace file, open."""
+def pg_database(pg_server) -> str:
+    """The name of a new, empty database (no schema), dropped after the test."""
+    from tests import pgserver
+
+    name = pgserver.database_name()
+    pg_server.create_database(name)
+    yield name
+    pg_server.drop_database(name)
+
+
+@pytest.fixture
+def pg_url(pg_server, pg_database: str) -> str:
+    """The URL of a new, empty database (over the Unix socket)."""
+    return pg_server.url(pg_database)
+
+
+@pytest.fixture
+def pg_store(pg_server, pg_template: str):
+    """Opens stores on fresh databases cloned from the template: ``pg_store()``, or
+    ``pg_store(populate)`` to fill it first; all dropped after the test."""
+    from app import store
+    from tests import pgserver
+
+    opened: list = []
+    names: list[str] = []
+
+    def make(populate=None):
+        name = pgserver.clone_template(pg_server)
+        names.append(name)
+        ws = store.open_url(pg_server.url(name))
+        opened.append(ws)
+        if populate is not None:
+            with ws.transaction() as s:
+                populate(s)
+        return ws
+
+    yield make
+    for ws in opened:
+        ws.close(backup=False)
+    for name in names:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server, pg_template: str) -> str:
+    """A database holding the demo, cloned for each test using the ``demo`` fixture."""
+    from app import store
+    from app.facilitation.demo import populate_demo
+    from tests import pgserver
+
+    name = "atelier_demo_template"
+    pgserver.clone_template(pg_server, name)
+    with store.open_url(pg_server.url(name)) as ws, ws.transaction() as s:
+        populate_demo(s)
+    with pg_server.connect() as con:
+        con.execute(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false')
+    return name
+
+
+@pytest.fixture
+def workspace(request: pytest.FixtureRequest, backend: str, tmp_path: Path):
+    """A new, empty workspace (a file, or a PostgreSQL database with --backend), open."""
     from app import store
 
+    if backend == "postgresql":
+        yield request.getfixturevalue("pg_store")()
+        return
     ws = store.create_workspace(tmp_path / "empty.atelier", backup_count=0)
     yield ws
     ws.close(backup=False)
@@ -46,11 +167,25 @@ def demo_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo(demo_path: Path):
-    """The demo workspace, open."""
+def demo(request: pytest.FixtureRequest, backend: str):
+    """The demo workspace, open (a file, or a PostgreSQL database with --backend)."""
     from app import store
 
-    ws = store.open_workspace(demo_path, backup_count=0, backup_on_open=False)
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("pg_demo_template")
+        from tests import pgserver
+
+        name = pgserver.database_name()
+        server.create_database(name, f'TEMPLATE "{template}"')
+        ws = store.open_url(server.url(name))
+        yield ws
+        ws.close(backup=False)
+        server.drop_database(name)
+        return
+    ws = store.open_workspace(
+        request.getfixturevalue("demo_path"), backup_count=0, backup_on_open=False
+    )
     yield ws
     ws.close(backup=False)
 

@@ -1,32 +1,19 @@
 """PostgreSQL support, against a real server these tests start themselves (no mocks).
 
-A throw-away cluster is made with ``initdb`` in a private temporary folder, started with
-``pg_ctl`` on a free port (a Unix socket in that folder, plus 127.0.0.1; never another
-interface), with ``fsync=off`` for speed, and stopped at the end of the session whatever
-happens. Every test gets a database of its own.
-
-The PostgreSQL binaries are looked for in ``ATELIER_PG_BINDIR``, ``/usr/lib/postgresql/*/bin``
-(Debian, Ubuntu), ``pg_config --bindir`` and the ``PATH``; without them the tests are skipped
-(CI installs them). PostgreSQL refuses to run as root: as root, the server runs as the
-``postgres`` system user through ``runuser``.
+The server (tests/pgserver.py) is started once per session by the ``pg_server`` fixture
+(tests/conftest.py); every test gets a database of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
-import glob
 import itertools
-import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -41,253 +28,11 @@ from app.facilitation.participants import SORT_COLUMNS, count_participants, part
 from app.facilitation.workspace_info import workspace_info
 from app.models import SCHEMA_HEAD, AuditEvent, Base, Organisation, Participant, WorkspaceMeta
 from app.models.text import fold, participant_keys
+from tests.pgserver import SERVER_TIMEZONE, PgServer, database_name, free_tcp_port
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[pg]')")
 
 pytestmark = pytest.mark.pg
-
-PG_USER = "atelier"
-#: The server's time zone: not UTC, so a timestamp that comes back in another zone shows.
-SERVER_TIMEZONE = "Europe/Paris"
-START_TIMEOUT_S = 60
-
-
-# --------------------------------------------------------------------------- the server
-
-
-def _bindir_ok(folder: Path) -> bool:
-    return all((folder / name).is_file() for name in ("initdb", "pg_ctl", "postgres"))
-
-
-def find_pg_bindir() -> Path | None:
-    """The folder holding initdb, pg_ctl and postgres, newest version first, or None."""
-    candidates: list[Path] = []
-    if os.environ.get("ATELIER_PG_BINDIR"):
-        candidates.append(Path(os.environ["ATELIER_PG_BINDIR"]))
-
-    def version(folder: str) -> tuple[int, ...]:
-        found = re.search(r"postgresql/(\d+)(?:\.(\d+))?/bin", folder)
-        return tuple(int(g) for g in found.groups() if g) if found else ()
-
-    debian = glob.glob("/usr/lib/postgresql/*/bin")
-    candidates += [Path(p) for p in sorted(debian, key=version, reverse=True)]
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            out = subprocess.run(
-                [pg_config, "--bindir"], capture_output=True, text=True, timeout=10, check=True
-            ).stdout.strip()
-            if out:
-                candidates.append(Path(out))
-    initdb = shutil.which("initdb")
-    if initdb:
-        candidates.append(Path(initdb).resolve().parent)
-    return next((c for c in candidates if _bindir_ok(c)), None)
-
-
-def free_tcp_port() -> int:
-    """A port nothing listens on at the moment, on the loopback interface."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres_user() -> tuple[list[str], tuple[int, int] | None]:
-    """The command prefix and (uid, gid) to run the server as, when running as root."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return [], None
-    import pwd
-
-    runuser = shutil.which("runuser")
-    if runuser is None:
-        pytest.skip("running as root and runuser (util-linux) is missing: cannot start PostgreSQL")
-    try:
-        entry = pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.skip("running as root and there is no 'postgres' user to run PostgreSQL as")
-    return [runuser, "-u", "postgres", "--"], (entry.pw_uid, entry.pw_gid)
-
-
-@dataclass
-class PgServer:
-    """A running throw-away PostgreSQL cluster."""
-
-    bindir: Path
-    base: Path
-    port: int
-    prefix: list[str]
-
-    @property
-    def data(self) -> Path:
-        return self.base / "data"
-
-    @property
-    def socket_dir(self) -> Path:
-        return self.base
-
-    @property
-    def log(self) -> Path:
-        return self.base / "server.log"
-
-    def run(self, *args: str, timeout: float = START_TIMEOUT_S) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [*self.prefix, *args],
-            cwd=self.base,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-
-    def url(self, database: str, *, password: str | None = None, tcp: bool = False) -> str:
-        user = PG_USER if password is None else f"{PG_USER}:{password}"
-        if tcp:
-            return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{database}"
-        return f"postgresql+psycopg://{user}@/{database}?host={self.socket_dir}&port={self.port}"
-
-    def connect(self, database: str = "postgres"):
-        """A plain psycopg connection (autocommit), to look at what the app did."""
-        return psycopg.connect(
-            host=str(self.socket_dir),
-            port=self.port,
-            user=PG_USER,
-            dbname=database,
-            autocommit=True,
-        )
-
-    def create_database(self, name: str, options: str = "") -> None:
-        with self.connect() as con:
-            con.execute(f'CREATE DATABASE "{name}" {options}')
-
-    def drop_database(self, name: str) -> None:
-        with self.connect() as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no server log)"
-
-    def start(self) -> None:
-        conf = {
-            "port": str(self.port),
-            "listen_addresses": "'127.0.0.1'",
-            "unix_socket_directories": f"'{self.socket_dir}'",
-            "fsync": "off",
-            "synchronous_commit": "off",
-            "full_page_writes": "off",
-            "max_connections": "40",
-            "shared_buffers": "16MB",
-            "timezone": f"'{SERVER_TIMEZONE}'",
-        }
-        with open(self.data / "postgresql.conf", "a", encoding="utf-8") as fh:
-            fh.write("\n# atelier tests\n")
-            fh.writelines(f"{key} = {value}\n" for key, value in conf.items())
-        result = self.run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.log),
-            "-w",
-            "-t",
-            str(START_TIMEOUT_S),
-            "start",
-        )
-        if result.returncode != 0:
-            raise RuntimeError(
-                f"PostgreSQL did not start (port {self.port}):\n{result.stdout}{result.stderr}"
-                f"\n--- server log ---\n{self.log_tail()}"
-            )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:  # pg_ctl -w waited for "ready"; make sure we can log in too
-            try:
-                with self.connect() as con:
-                    con.execute("SELECT 1")
-                return
-            except psycopg.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        pg_ctl = str(self.bindir / "pg_ctl")
-        result = self.run(pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop", timeout=60)
-        if result.returncode != 0 and (self.data / "postmaster.pid").exists():
-            self.run(pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop", timeout=60)
-
-
-@contextlib.contextmanager
-def running_server() -> Iterator[PgServer]:
-    bindir = find_pg_bindir()
-    if bindir is None:
-        pytest.skip(
-            "PostgreSQL server binaries not found (install Debian's 'postgresql' package, "
-            "or set ATELIER_PG_BINDIR to the folder holding initdb, pg_ctl and postgres)"
-        )
-    prefix, owner = _as_postgres_user()
-    # /tmp rather than $TMPDIR: short enough for a socket path, and traversable by postgres.
-    parent = "/tmp" if os.path.isdir("/tmp") else None
-    base = Path(tempfile.mkdtemp(prefix="atelier-pg-", dir=parent))
-    try:
-        if owner is not None:
-            os.chown(base, *owner)
-        server = PgServer(bindir=bindir, base=base, port=free_tcp_port(), prefix=prefix)
-        result = server.run(
-            str(bindir / "initdb"),
-            "-D",
-            str(server.data),
-            "-U",
-            PG_USER,
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--no-locale",
-            "--no-sync",
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"initdb failed:\n{result.stdout}{result.stderr}")
-        try:
-            for attempt in range(3):
-                try:
-                    server.start()
-                    break
-                except RuntimeError:
-                    # Another program may have taken the port since we picked it: try another.
-                    if attempt == 2 or "could not bind" not in server.log_tail():
-                        raise
-                    server.port = free_tcp_port()
-            yield server
-        finally:
-            if (server.data / "postmaster.pid").exists():
-                server.stop()
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    with running_server() as server:
-        yield server
-
-
-_database_numbers = itertools.count(1)
-
-
-@pytest.fixture
-def pg_database(pg_server: PgServer) -> Iterator[str]:
-    """The name of a new, empty database, dropped after the test."""
-    name = f"atelier_test_{next(_database_numbers)}"
-    pg_server.create_database(name)
-    yield name
-    pg_server.drop_database(name)
-
-
-@pytest.fixture
-def pg_url(pg_server: PgServer, pg_database: str) -> str:
-    """The URL of a new, empty database (over the Unix socket)."""
-    return pg_server.url(pg_database)
-
 
 # --------------------------------------------------------------------------- helpers
 
@@ -510,7 +255,7 @@ def twins(pg_url: str, tmp_path: Path) -> Iterator[tuple[store.Store, store.Stor
 @pytest.fixture
 def french_twins(pg_server: PgServer, tmp_path: Path) -> Iterator[tuple[store.Store, store.Store]]:
     """Twin stores, PostgreSQL in a database collated in French, as a town hall's server is."""
-    name = f"atelier_test_fr_{next(_database_numbers)}"
+    name = database_name("atelier_test_fr")
     try:
         pg_server.create_database(name, "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'fr-FR'")
     except psycopg.Error as exc:  # PostgreSQL < 15, or built without ICU

@@ -24,6 +24,7 @@ from app.facilitation.committees import (
     _pick,
     today_local,
 )
+from app.facilitation.conflicts import EditConflict, check_version, commit_edit, make_conflict
 from app.i18n import N_, _
 from app.models import (
     ACTION_STATUSES,
@@ -195,6 +196,8 @@ class ActionInfo:
     committee_id: uuid.UUID
     data: ActionData
     overdue: bool
+    #: The stored version, to pass back as ``expected_version`` when saving an edit.
+    version: int = 1
 
     def as_dict(self) -> dict:
         d = self.data
@@ -281,6 +284,7 @@ def _info(action: Action, today: date | None = None) -> ActionInfo:
         action.committee_id,
         _data(action),
         is_overdue(action.due_on, action.status, today),
+        action.version or 1,
     )
 
 
@@ -371,16 +375,25 @@ def update_action(
     meeting_id: uuid.UUID | None = None,
     at: datetime | None = None,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> ActionUpdate:
     """Change some fields of an action (``{"status": "done", "progress": 100}``) and record
     each change in its history. Marking an action done without a progress sets it to 100 %.
-    Bad input changes nothing. Returns what changed (empty when nothing did)."""
+    Bad input changes nothing. Returns what changed (empty when nothing did).
+
+    With ``expected_version`` (the version the user saw), an action saved by someone else
+    meanwhile raises :class:`EditConflict` and nothing is saved."""
     action = _action(session, action_id)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise CommitteeError(
             _("An action has no field “{field}”.").format(field=", ".join(unknown))
         )
+
+    def conflict() -> EditConflict:
+        return action_conflict(session, action_id, changes, expected_version or 0)
+
+    check_version(action, expected_version, conflict)
     before = _data(action)
     wanted = dict(changes)
     if wanted.get("status") == "done" and before.status != "done" and "progress" not in wanted:
@@ -410,8 +423,38 @@ def update_action(
                 created_at=when,
             )
         )
-    session.commit()
+    commit_edit(session, expected_version, conflict)
     return ActionUpdate(_info(action, today), changed)
+
+
+def action_conflict(
+    session: Session, action_id: uuid.UUID, changes: Mapping[str, object], expected_version: int
+) -> EditConflict:
+    """The fields the user changed against the same fields as stored now (read afresh)."""
+    session.expire_all()
+    action = _action(session, action_id)
+    stored = _data(action)
+
+    def name(model, attribute):
+        def show(record_id) -> str:
+            found = session.get(model, record_id)
+            return getattr(found, attribute) if found else str(record_id)
+
+        return show
+
+    return make_conflict(
+        action.title,
+        expected_version,
+        action.version,
+        dict(changes),
+        {key: getattr(stored, key) for key in changes},
+        names={
+            "status": lambda code: status_label(str(code)),
+            "owner_member_id": name(CommitteeMember, "name"),
+            "owner_organisation_id": name(Organisation, "name"),
+            "decision_id": name(Decision, "text"),
+        },
+    )
 
 
 def delete_action(session: Session, action_id: uuid.UUID) -> ActionInfo:

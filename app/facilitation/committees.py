@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.errors import AtelierError
 from app.facilitation import audit
 from app.facilitation import sessions as S
+from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
 from app.i18n import N_, _
 from app.models import (
     MEMBER_ROLES,
@@ -145,13 +146,14 @@ def committee_info(
 ) -> CommitteeInfo:
     c = _committee(session, committee_id)
     today = today or today_local()
-    counts = dict(
-        session.execute(
-            select(CommitteeMember.role == "observer", func.count())
-            .where(CommitteeMember.committee_id == c.id, _sitting(today))
-            .group_by(CommitteeMember.role == "observer")
-        ).all()
-    )
+    counts: dict[bool, int] = {}
+    # Grouped by the role itself: PostgreSQL refuses GROUP BY an expression with a parameter.
+    for role, n in session.execute(
+        select(CommitteeMember.role, func.count())
+        .where(CommitteeMember.committee_id == c.id, _sitting(today))
+        .group_by(CommitteeMember.role)
+    ):
+        counts[role == "observer"] = counts.get(role == "observer", 0) + n
     meetings = session.scalar(
         select(func.count())
         .select_from(WorkshopSession)
@@ -208,11 +210,27 @@ def committee_data(session: Session, committee_id: uuid.UUID) -> CommitteeData:
 
 
 def update_committee(
-    session: Session, committee_id: uuid.UUID, data: CommitteeData, *, today: date | None = None
+    session: Session,
+    committee_id: uuid.UUID,
+    data: CommitteeData,
+    *,
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> CommitteeInfo:
-    """Change title, description or maximum; a maximum below the sitting members is refused."""
+    """Change title, description or maximum; a maximum below the sitting members is refused.
+    ``expected_version`` (the version the user saw) refuses a save over someone else's newer
+    one with :class:`EditConflict`."""
     c = _committee(session, committee_id)
     data = data.cleaned()
+    conflict = conflict_factory(
+        session,
+        Committee,
+        committee_id,
+        expected_version,
+        data,
+        lambda: committee_data(session, committee_id),
+    )
+    check_version(c, expected_version, conflict)
     S._process(session, data.process_id)
     if data.max_members is not None:
         sitting = committee_info(session, c.id, today=today).full_members
@@ -224,7 +242,7 @@ def update_committee(
             )
     c.process_id, c.title = data.process_id, data.title
     c.description, c.max_members = data.description, data.max_members
-    session.commit()
+    commit_edit(session, expected_version, conflict)
     return committee_info(session, c.id, today=today)
 
 

@@ -1324,7 +1324,8 @@ class _Writer:
         self._statements: dict[str, tuple[str, itemgetter]] = {}
         if self.fast:
             for table in self.TABLES:
-                names = [c.name for c in table.columns]
+                # ``version`` (optimistic locking) is left to its server default, 1.
+                names = [c.name for c in table.columns if c.name != "version"]
                 compiled = (
                     insert(table)
                     .values({n: bindparam(n) for n in names})

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from app.facilitation import citizen_time
 from app.facilitation.committees import CommitteeError, _committee, _line, _pick, today_local
+from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
 from app.i18n import N_, _
 from app.models import (
     INDICATOR_DIRECTIONS,
@@ -385,11 +386,27 @@ def create_indicator(
 
 
 def update_indicator(
-    session: Session, indicator_id: uuid.UUID, data: IndicatorData
+    session: Session,
+    indicator_id: uuid.UUID,
+    data: IndicatorData,
+    expected_version: int | None = None,
 ) -> IndicatorInfo:
+    """Save an indicator; ``expected_version`` (the version the user saw) refuses a save
+    over someone else's newer one with :class:`EditConflict`."""
     indicator = _indicator(session, indicator_id)
-    _write(indicator, data.cleaned(session))
-    session.commit()
+    cleaned = data.cleaned(session)
+    conflict = conflict_factory(
+        session,
+        Indicator,
+        indicator_id,
+        expected_version,
+        cleaned,
+        lambda: indicator_info(session, indicator_id),
+        title="name",
+    )
+    check_version(indicator, expected_version, conflict)
+    _write(indicator, cleaned)
+    commit_edit(session, expected_version, conflict)
     return indicator_info(session, indicator.id)
 
 

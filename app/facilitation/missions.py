@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.facilitation import audit
 from app.facilitation import sessions as S
 from app.facilitation.committees import _line, _pick, today_local
+from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
 from app.facilitation.volunteers import (
     CodeliveryError,
     _volunteer,
@@ -273,10 +274,25 @@ def create_mission(session: Session, data: MissionData) -> MissionInfo:
     return mission_info(session, mission.id)
 
 
-def update_mission(session: Session, mission_id: uuid.UUID, data: MissionData) -> MissionInfo:
-    """Change a mission (hours already given outside a new span stay)."""
+def update_mission(
+    session: Session,
+    mission_id: uuid.UUID,
+    data: MissionData,
+    expected_version: int | None = None,
+) -> MissionInfo:
+    """Change a mission (hours already given outside a new span stay); ``expected_version``
+    (the version the user saw) refuses a save over a newer one with :class:`EditConflict`."""
     mission = _mission(session, mission_id)
     data = _clean(session, data)
+    conflict = conflict_factory(
+        session,
+        Mission,
+        mission_id,
+        expected_version,
+        data,
+        lambda: mission_data(session, mission_id),
+    )
+    check_version(mission, expected_version, conflict)
     if data.process_id != mission.process_id:
         has_people = session.scalar(
             select(func.count())
@@ -290,7 +306,7 @@ def update_mission(session: Session, mission_id: uuid.UUID, data: MissionData) -
                 _("A mission with volunteers or hours cannot move to another process.")
             )
     _write(mission, data)
-    session.commit()
+    commit_edit(session, expected_version, conflict)
     return mission_info(session, mission.id)
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import AtelierError
 from app.facilitation import audit
+from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
 from app.facilitation.sortition import Distribution, Instance, Person, Quota, feasibility
 from app.facilitation.sortition import draw as draws
 from app.i18n import _
@@ -130,16 +131,24 @@ def create_panel(session: Session, data: PanelData) -> uuid.UUID:
     return panel.id
 
 
-def update_panel(session: Session, panel_id: uuid.UUID, data: PanelData) -> None:
+def update_panel(
+    session: Session, panel_id: uuid.UUID, data: PanelData, expected_version: int | None = None
+) -> None:
+    """Save a panel not drawn yet; ``expected_version`` (the version the user saw) refuses a
+    save over a newer one with :class:`EditConflict`."""
     panel = get_panel(session, panel_id)
     _editable(panel)
     _check(data)
+    conflict = conflict_factory(
+        session, Panel, panel_id, expected_version, data, lambda: panel_data(session, panel_id)
+    )
+    check_version(panel, expected_version, conflict)
     panel.title = data.title.strip()
     panel.size = data.size
     panel.household_rule = data.household_rule
     panel.algorithm = data.algorithm
     panel.alternates = data.alternates
-    session.commit()
+    commit_edit(session, expected_version, conflict)
 
 
 def delete_panel(session: Session, panel_id: uuid.UUID) -> None:

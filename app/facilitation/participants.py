@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import AtelierError
 from app.facilitation import labels
+from app.facilitation.conflicts import EditConflict, check_version, commit_edit, make_conflict
 from app.facilitation.consent import ConsentInfo, consents_of
 from app.facilitation.households import household_key
 from app.facilitation.vocabularies import load_vocabularies
@@ -24,6 +25,7 @@ from app.models import (
     Attendance,
     AttributeValue,
     Base,
+    Organisation,
     Participant,
     ParticipantAttribute,
     Process,
@@ -316,20 +318,64 @@ def stakeholder_choices() -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- editing
 
 
+def participant_version(session: Session, participant_id: uuid.UUID) -> int:
+    """The version an editor shows, to pass back as ``expected_version`` when saving."""
+    return _live(session, participant_id).version
+
+
+def participant_conflict(
+    session: Session, participant_id: uuid.UUID, yours: ParticipantData, expected_version: int
+) -> EditConflict:
+    """What the user typed against what is stored now (read afresh)."""
+    session.expire_all()
+    stored = participant_data(session, participant_id)
+    participant = _live(session, participant_id)
+    organisations = {}
+
+    def organisation(organisation_id) -> str:
+        if organisation_id not in organisations:
+            found = session.get(Organisation, organisation_id)
+            organisations[organisation_id] = found.name if found else str(organisation_id)
+        return organisations[organisation_id]
+
+    return make_conflict(
+        participant.full_name or participant.code,
+        expected_version,
+        participant.version,
+        yours,
+        stored,
+        names={
+            "organisation_id": organisation,
+            "stakeholder_type": lambda code: labels.stakeholder_type(str(code)),
+        },
+    )
+
+
 def update_participant(
-    session: Session, participant_id: uuid.UUID, data: ParticipantData
+    session: Session,
+    participant_id: uuid.UUID,
+    data: ParticipantData,
+    expected_version: int | None = None,
 ) -> ParticipantData:
     """Save what was typed for a participant and commit; returns the data as they were
-    before (an undo saves those back)."""
+    before (an undo saves those back). With ``expected_version`` (the version the user
+    saw), a participant saved by someone else meanwhile raises :class:`EditConflict` and
+    nothing is saved."""
     previous = participant_data(session, participant_id)
     cleaned = data.cleaned()
     participant = _live(session, participant_id)
+
+    def conflict() -> EditConflict:
+        return participant_conflict(session, participant_id, cleaned, expected_version or 0)
+
     try:
-        _apply(session, participant, cleaned)
+        check_version(participant, expected_version, conflict)
+        with session.no_autoflush:  # written at commit, where a conflict is caught
+            _apply(session, participant, cleaned)
     except AtelierError:
         session.rollback()
         raise
-    session.commit()
+    commit_edit(session, expected_version, conflict)
     return previous
 
 

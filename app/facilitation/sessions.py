@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import AtelierError
+from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
 from app.i18n import _
 from app.models import (
     DECISION_STATUSES,
@@ -212,10 +213,27 @@ def create_process(session: Session, data: ProcessData) -> ProcessInfo:
     return process_info(session, process.id)
 
 
-def update_process(session: Session, process_id: uuid.UUID, data: ProcessData) -> ProcessInfo:
+def update_process(
+    session: Session,
+    process_id: uuid.UUID,
+    data: ProcessData,
+    expected_version: int | None = None,
+) -> ProcessInfo:
+    """Save a process; ``expected_version`` (the version the user saw) refuses a save over
+    someone else's newer one with :class:`EditConflict`."""
     data = data.cleaned()
-    _write_process(_process(session, process_id), data)
-    session.commit()
+    record = _process(session, process_id)
+    conflict = conflict_factory(
+        session,
+        Process,
+        process_id,
+        expected_version,
+        data,
+        lambda: process_data(session, process_id),
+    )
+    check_version(record, expected_version, conflict)
+    _write_process(record, data)
+    commit_edit(session, expected_version, conflict)
     return process_info(session, process_id)
 
 
@@ -495,11 +513,27 @@ def create_session(session: Session, data: SessionData) -> SessionInfo:
     return session_info(session, workshop.id)
 
 
-def update_session(session: Session, session_id: uuid.UUID, data: SessionData) -> SessionInfo:
+def update_session(
+    session: Session,
+    session_id: uuid.UUID,
+    data: SessionData,
+    expected_version: int | None = None,
+) -> SessionInfo:
+    """Save a session; ``expected_version`` as in :func:`update_process`."""
     data = data.cleaned()
     _process(session, data.process_id)
-    _write_session(_session(session, session_id), data)
-    session.commit()
+    record = _session(session, session_id)
+    conflict = conflict_factory(
+        session,
+        WorkshopSession,
+        session_id,
+        expected_version,
+        data,
+        lambda: session_data(session, session_id),
+    )
+    check_version(record, expected_version, conflict)
+    _write_session(record, data)
+    commit_edit(session, expected_version, conflict)
     return session_info(session, session_id)
 
 
@@ -837,14 +871,30 @@ def _decision(session: Session, decision_id: uuid.UUID) -> Decision:
 
 
 def update_decision(
-    session: Session, decision_id: uuid.UUID, text: str | None = None, status: str | None = None
+    session: Session,
+    decision_id: uuid.UUID,
+    text: str | None = None,
+    status: str | None = None,
+    expected_version: int | None = None,
 ) -> DecisionInfo:
-    """Change a decision's text, its status, or both (None keeps what is there)."""
+    """Change a decision's text, its status, or both (None keeps what is there);
+    ``expected_version`` as in :func:`update_process`."""
     d = _decision(session, decision_id)
+    typed = {k: v for k, v in (("text", text), ("status", status)) if v is not None}
+    conflict = conflict_factory(
+        session,
+        Decision,
+        decision_id,
+        expected_version,
+        typed,
+        lambda: _decision(session, decision_id),
+        title="text",
+    )
+    check_version(d, expected_version, conflict)
     d.text, d.status = _decision_fields(
         d.text if text is None else text, d.status if status is None else status
     )
-    session.commit()
+    commit_edit(session, expected_version, conflict)
     return DecisionInfo(d.id, d.position, d.text, d.status)
 
 

@@ -23,6 +23,7 @@ from app.errors import AtelierError
 from app.facilitation import audit
 from app.facilitation import sessions as S
 from app.facilitation.committees import _line, _pick
+from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
 from app.i18n import N_, _
 from app.models import Participant
 from app.models.codelivery import (
@@ -429,11 +430,26 @@ def create_volunteer(session: Session, data: VolunteerData) -> VolunteerInfo:
 
 
 def update_volunteer(
-    session: Session, volunteer_id: uuid.UUID, data: VolunteerData
+    session: Session,
+    volunteer_id: uuid.UUID,
+    data: VolunteerData,
+    expected_version: int | None = None,
 ) -> VolunteerInfo:
-    """Change a profile; the new name is also shown on the hours already given."""
+    """Change a profile; the new name is also shown on the hours already given.
+    ``expected_version`` (the version the user saw) refuses a save over a newer one with
+    :class:`EditConflict`."""
     profile = _volunteer(session, volunteer_id)
     data = _clean(session, data, profile.id)
+    conflict = conflict_factory(
+        session,
+        VolunteerProfile,
+        volunteer_id,
+        expected_version,
+        data,
+        lambda: volunteer_data(session, volunteer_id),
+        title="name",
+    )
+    check_version(profile, expected_version, conflict)
     renamed = data.name != profile.name
     _write(profile, data)
     if renamed:
@@ -443,7 +459,7 @@ def update_volunteer(
             .values(volunteer_name=data.name)
             .execution_options(synchronize_session=False)
         )
-    session.commit()
+    commit_edit(session, expected_version, conflict)
     return volunteer_info(session, profile.id)
 
 

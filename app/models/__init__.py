@@ -82,7 +82,7 @@ from app.models.vote import (
 
 #: The Alembic revision this code writes. A test checks it is the migrations' head; the store
 #: compares a workspace against it without loading Alembic, to keep start-up fast.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 __all__ = [
     "ACTION_STATUSES",

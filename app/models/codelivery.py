@@ -17,13 +17,13 @@ from datetime import date
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Entity
+from app.models.base import Entity, Versioned
 
 SUPPORT_COST_KINDS = ("training", "coordination", "materials", "other")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class VolunteerProfile(Entity):
+class VolunteerProfile(Versioned, Entity):
     __tablename__ = "volunteer_profile"
 
     process_id: Mapped[uuid.UUID] = mapped_column(
@@ -62,7 +62,7 @@ class Training(Entity):
     volunteer: Mapped[VolunteerProfile] = relationship(back_populates="trainings")
 
 
-class Mission(Entity):
+class Mission(Versioned, Entity):
     """A co-delivery task, attached to an action of a follow-up committee."""
 
     __tablename__ = "mission"

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Entity
+from app.models.base import Entity, Versioned
 
 MEMBER_ROLES = ("chair", "secretary", "member", "observer")
 ACTION_STATUSES = ("planned", "in_progress", "done", "blocked", "dropped")
@@ -31,7 +31,7 @@ INDICATOR_SOURCES = (
 )
 
 
-class Committee(Entity):
+class Committee(Versioned, Entity):
     __tablename__ = "committee"
 
     process_id: Mapped[uuid.UUID] = mapped_column(
@@ -74,7 +74,7 @@ class CommitteeMember(Entity):
     committee: Mapped[Committee] = relationship(back_populates="members")
 
 
-class Action(Entity):
+class Action(Versioned, Entity):
     """One line of the action plan."""
 
     __tablename__ = "action"
@@ -128,7 +128,7 @@ class ActionChange(Entity):
     action: Mapped[Action] = relationship(back_populates="changes")
 
 
-class Indicator(Entity):
+class Indicator(Versioned, Entity):
     """A co-evaluation indicator: baseline, target, and measurements over time."""
 
     __tablename__ = "indicator"

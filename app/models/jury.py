@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Entity, UTCDateTime
+from app.models.base import Base, Entity, UTCDateTime, Versioned
 
 PANEL_STATUSES = ("draft", "drawn")
 PANEL_ALGORITHMS = ("leximin", "legacy")
@@ -31,7 +31,7 @@ JURY_STATUSES = ("open", "deliberating", "decided")
 JURY_COLLEGES = ("resident", "elected", "expert", "staff")
 
 
-class Panel(Entity):
+class Panel(Versioned, Entity):
     """A citizen jury drawn by lot (jury citoyen tiré au sort)."""
 
     __tablename__ = "panel"
@@ -127,7 +127,7 @@ class PanelSeat(Entity):
     panel: Mapped[Panel] = relationship(back_populates="seats")
 
 
-class EvaluationJury(Entity):
+class EvaluationJury(Versioned, Entity):
     """A jury that scores candidates on weighted criteria (jury de concours)."""
 
     __tablename__ = "evaluation_jury"

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Entity, UTCDateTime
+from app.models.base import Base, Entity, UTCDateTime, Versioned
 from app.models.text import new_participant_code, participant_keys
 
 #: Stakeholder types (codes stored; labels are translated in the facilitation layer).
@@ -34,7 +34,7 @@ STAKEHOLDER_TYPES = (
 )
 
 
-class Participant(Entity):
+class Participant(Versioned, Entity):
     __tablename__ = "participant"
     __table_args__ = (
         Index("ix_participant_sort_key", "sort_key"),

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Entity, UTCDateTime
+from app.models.base import Entity, UTCDateTime, Versioned
 
 #: The co-production cycle.
 PHASES = ("co_prioritise", "co_design", "co_deliver", "co_evaluate")
@@ -18,7 +18,7 @@ MINUTES_STATUSES = ("draft", "circulated", "validated")
 DECISION_STATUSES = ("proposed", "adopted", "rejected", "postponed")
 
 
-class Process(Entity):
+class Process(Versioned, Entity):
     __tablename__ = "process"
 
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -55,7 +55,7 @@ class Registration(Entity):
     jury_volunteer: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Session(Entity):
+class Session(Versioned, Entity):
     __tablename__ = "session"
 
     process_id: Mapped[uuid.UUID] = mapped_column(
@@ -126,7 +126,7 @@ class AgendaItem(Entity):
     session: Mapped[Session] = relationship(back_populates="agenda_items")
 
 
-class Decision(Entity):
+class Decision(Versioned, Entity):
     """A decision recorded in a session (relevé de décisions)."""
 
     __tablename__ = "decision"

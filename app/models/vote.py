@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Entity, UTCDateTime
+from app.models.base import Base, Entity, UTCDateTime, Versioned
 
 VOTE_STATUSES = ("draft", "open", "closed", "published")
 #: Who may vote: people signed in to the session, everyone registered in the process, or an
@@ -24,7 +24,7 @@ BALLOT_STATUSES = ("valid", "blank", "spoiled")
 ENTRY_MODES = ("paper", "kiosk", "count")
 
 
-class Vote(Entity):
+class Vote(Versioned, Entity):
     __tablename__ = "vote"
 
     session_id: Mapped[uuid.UUID] = mapped_column(
