@@ -72,8 +72,8 @@ def subjects(built: Built) -> dict[str, uuid.UUID]:  # noqa: F811
     }
 
 
-def _first_subject(built: Built, kind: str) -> uuid.UUID:
-    with built.ws.session() as s:
+def _first_subject(made: Built, kind: str) -> uuid.UUID:
+    with made.ws.session() as s:
         return reports.subject_choices(s, kind)[0][0]
 
 
