@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import configparser
+import ctypes
 import importlib.util
 import os
 import pkgutil
 import shutil
+import struct
 import subprocess
 import sys
 import tomllib
@@ -43,11 +45,18 @@ class Recorder:
             ("PySide6/Qt/plugins/sqldrivers/libqsqlite.so", "/x", "BINARY"),
             ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/x", "BINARY"),
             ("PySide6/Qt/lib/libQt6Core.so.6", "/x", "BINARY"),
+            ("PySide6/QtCore.abi3.so", "/x", "EXTENSION"),
+            ("libX11.so.6", "/x", "BINARY"),
+            ("libgdk_pixbuf-2.0.so.0", "/x", "BINARY"),
+            ("libdbus-1.so.3", "/x", "BINARY"),
+            ("libsystemd.so.0", "/x", "BINARY"),
         ]
         self.datas = (
             []
             if kind != "Analysis"
             else [
+                ("libgdk_pixbuf-2.0.so.0", "/x", "SYMLINK"),
+                ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
                 ("PySide6/Qt/translations/qtbase_fr.qm", "/x", "DATA"),
                 ("PySide6/Qt/translations/qtbase_de.qm", "/x", "DATA"),
                 *((str(Path(dest) / Path(src).name), src, "DATA") for src, dest in kwargs["datas"]),
@@ -55,7 +64,38 @@ class Recorder:
         )
 
 
+#: What each fake binary links to, by destination (the spec reads the real files' ELF headers).
+FAKE_LINKS = {
+    "libqxcb.so": ["libQt6Core.so.6", "libX11.so.6"],
+    "libqoffscreen.so": ["libQt6Core.so.6"],
+    "libqgtk3.so": ["libQt6Core.so.6", "libgdk_pixbuf-2.0.so.0"],
+    "QtCore.abi3.so": ["libQt6Core.so.6"],
+    "libQt6Core.so.6": ["libdbus-1.so.3"],
+    "libdbus-1.so.3": ["libsystemd.so.0"],
+}
+
+
+def load_slim():
+    spec = importlib.util.spec_from_file_location("slim", INSTALLER / "slim.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_spec(monkeypatch, tmp_path: Path, platform: str = "linux") -> dict:
+    slim = load_slim()
+    monkeypatch.setitem(sys.modules, "slim", slim)
+    # Binaries are recorded as (destination, "/x", kind): say what each links to by its name.
+    sources: dict[str, str] = {}
+    monkeypatch.setattr(slim, "elf_needed", lambda src: FAKE_LINKS.get(sources.get(src, ""), []))
+    real_unreachable = slim.unreachable
+
+    def unreachable(binaries, needed=None):
+        entries = [(dest, dest, kind) for dest, _src, kind in binaries]
+        sources.update({dest: Path(dest).name for dest, _src, _kind in entries})
+        return real_unreachable(entries)
+
+    monkeypatch.setattr(slim, "unreachable", unreachable)
     hooks = types.ModuleType("PyInstaller.utils.hooks")
 
     def collect_submodules(package, filter=lambda name: True):
@@ -113,6 +153,129 @@ def test_the_spec_keeps_only_the_qt_plugins_and_translations_the_app_uses(monkey
     assert {"libqxcb.so", "libqoffscreen.so", "libqjpeg.so", "libQt6Core.so.6"} <= kept
     assert {"libqvnc.so", "libqwebp.so", "libqsqlite.so", "libqgtk3.so"}.isdisjoint(kept)
     assert "qtbase_fr.qm" in kept and "qtbase_de.qm" not in kept
+
+
+def test_the_spec_leaves_out_libraries_only_dropped_plugins_or_the_host_need(monkeypatch, tmp_path):
+    spec = run_spec(monkeypatch, tmp_path)
+    binaries = {Path(dest).name for dest, _src, _kind in spec["a"].binaries}
+    symlinks = {dest for dest, _src, kind in spec["a"].datas if kind == "SYMLINK"}
+    assert {"libX11.so.6", "libQt6Core.so.6", "QtCore.abi3.so"} <= binaries  # linked to
+    assert "libgdk_pixbuf-2.0.so.0" not in binaries  # only the GTK theme plugin needed it
+    assert "libgdk_pixbuf-2.0.so.0" not in symlinks and "libQt6Core.so.6" in symlinks
+    assert "libdbus-1.so.3" not in binaries  # the host's
+    assert "libsystemd.so.0" not in binaries  # only the host's D-Bus needed it
+    excluded = set(spec["excludes"])
+    assert {"PIL._imagingft", "numpy.random", "_ssl", "PySide6.QtQml"} <= excluded
+    assert "PIL._imaging" not in excluded and "numpy.linalg" not in excluded
+
+
+def test_unreachable_follows_links_from_modules_and_plugins_through_libraries() -> None:
+    slim = load_slim()
+    links = {
+        "ext": ["liba.so"], "liba.so": ["libb.so"], "libb.so": ["liba.so"],  # a cycle
+        "plugin": ["libc.so"], "libd.so": ["libe.so"], "libpython3.11.so.1.0": ["libf.so"],
+    }  # fmt: skip
+    binaries = [
+        ("pkg/mod.cpython-311-x86_64-linux-gnu.so", "ext", "EXTENSION"),
+        ("liba.so", "liba.so", "BINARY"),
+        ("libb.so", "libb.so", "BINARY"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "plugin", "BINARY"),
+        ("libc.so", "libc.so", "BINARY"),
+        ("libd.so", "libd.so", "BINARY"),
+        ("libe.so", "libe.so", "BINARY"),
+        ("libpython3.11.so.1.0", "libpython3.11.so.1.0", "BINARY"),
+        ("libf.so", "libf.so", "BINARY"),
+    ]
+    assert slim.unreachable(binaries, needed=lambda src: links.get(src, [])) == {
+        "libd.so",
+        "libe.so",
+    }
+
+
+def test_elf_needed_reads_what_a_library_links_to(tmp_path: Path) -> None:
+    slim = load_slim()
+    core = Path(importlib.util.find_spec("PySide6").origin).parent / "Qt" / "lib"
+    libraries = sorted(core.glob("libQt6Core.so*"))
+    if sys.platform.startswith("linux") and libraries:
+        assert "libc.so.6" in slim.elf_needed(libraries[0])
+    (tmp_path / "text.so").write_text("not an ELF file", encoding="utf-8")
+    assert slim.elf_needed(tmp_path / "text.so") == []
+    assert slim.elf_needed(tmp_path / "missing.so") == []
+
+
+def icu_item(body: bytes) -> bytes:
+    """A data item as ICU stores it: its own small header, then the data (16-byte aligned)."""
+    return struct.pack("<HBB", 32, 0xDA, 0x27) + b"\0" * 28 + body + b"\0" * (-len(body) % 16)
+
+
+def test_the_icu_data_keeps_the_app_languages_and_what_qt_uses() -> None:
+    slim = load_slim()
+    header = struct.pack("<HBB", 32, 0xDA, 0x27) + struct.pack("<HH", 20, 0) + b"\0\0\x02\0"
+    header += b"CmnD" + b"\x01\0\0\0" + b"\x03\0\0\0"
+    header += b"\0" * (32 - len(header))
+    names = [
+        "icudt73l/root.res", "icudt73l/fr.res", "icudt73l/fr_CA.res", "icudt73l/de.res",
+        "icudt73l/bg.res", "icudt73l/coll/ucadata.icu", "icudt73l/coll/es.res",
+        "icudt73l/coll/zh.res", "icudt73l/translit/root.res", "icudt73l/brkitr/cjdict.dict",
+        "icudt73l/ibm-5348_P100-1997.cnv", "icudt73l/gb18030.cnv", "icudt73l/zoneinfo64.res",
+        "icudt73l/likelySubtags.res", "icudt73l/pool.res",
+    ]  # fmt: skip
+    items = [(name, icu_item(name.encode() * (3 if "gb" not in name else 2000))) for name in names]
+    package = slim.icu_package(header, items)
+    parsed_header, parsed = slim.icu_items(package)
+    assert parsed_header == header
+    assert parsed == sorted(items, key=lambda item: item[0].encode())  # ICU searches by name
+    assert all(package.index(data) % 16 == 0 for _name, data in items)
+
+    _header, kept = slim.icu_items(slim.icu_subset(package))
+    kept_names = {name.split("/", 1)[1] for name, _data in kept}
+    assert kept_names == {
+        "root.res", "fr.res", "fr_CA.res", "bg.res", "coll/ucadata.icu", "coll/es.res",
+        "ibm-5348_P100-1997.cnv", "zoneinfo64.res", "likelySubtags.res", "pool.res",
+    }  # fmt: skip
+    assert dict(kept)["icudt73l/fr.res"] == dict(items)["icudt73l/fr.res"]
+    with pytest.raises(ValueError, match="ICU"):
+        slim.icu_items(b"\0" * 64)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="an ELF library")
+def test_the_icu_data_library_built_for_the_bundle_holds_the_subset(tmp_path: Path) -> None:
+    slim = load_slim()
+    qt_lib = Path(importlib.util.find_spec("PySide6").origin).parent / "Qt" / "lib"
+    originals = sorted(qt_lib.glob("libicudata.so.*"))
+    if not originals or not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no ICU data library in PySide6, or no C compiler")
+    original = originals[0]
+    built = slim.build_icu_data(str(original), tmp_path / original.name)
+    assert built is not None
+    symbol = "icudt" + original.name.rsplit(".", 1)[1] + "_dat"
+    offset, size = slim._elf_symbol(Path(built), symbol)
+    _header, items = slim.icu_items(Path(built).read_bytes()[offset : offset + size])
+    names = {name.split("/", 1)[1] for name, _data in items}
+    assert {"coll/fr.res", "coll/bg.res", "coll/ucadata.icu", "zone/it.res", "es.res"} <= names
+    assert "coll/de.res" not in names and not any(n.startswith("translit/") for n in names)
+    assert Path(built).stat().st_size < original.stat().st_size / 4
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF files and binutils")
+def test_debug_sections_are_stripped_from_a_copy(tmp_path: Path) -> None:
+    slim = load_slim()
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None or shutil.which("strip") is None:
+        pytest.skip("no C compiler or no strip")
+    source = tmp_path / "answer.c"
+    source.write_text("int answer(void) { return 42; }\n", encoding="utf-8")
+    library = tmp_path / "libanswer.so"
+    subprocess.run([compiler, "-g", "-shared", "-fPIC", "-o", str(library), str(source)],
+                   check=True)  # fmt: skip
+    assert slim.has_debug_info(library)
+    copy = slim.strip_debug(str(library), tmp_path / "out" / "libanswer.so")
+    assert copy is not None and not slim.has_debug_info(copy)
+    assert slim.has_debug_info(library)  # the original is untouched
+    assert slim.elf_needed(copy) == slim.elf_needed(library)
+    answer = ctypes.CDLL(copy).answer
+    assert answer() == 42
+    assert slim.strip_debug(copy, tmp_path / "again.so") is None  # nothing left to strip
 
 
 def test_the_spec_makes_a_mac_app_that_opens_atelier_files(monkeypatch, tmp_path):
