@@ -595,3 +595,9 @@ def test_the_local_version_counter_neither_travels_nor_conflicts(two):
         assert (action.progress, action.version) == (30, 2)
     export(a, pid, to_b)
     assert apply(b, to_b).plan.changes_nothing
+
+
+def test_every_exchanged_table_has_a_name_for_people():
+    assert set(E.TABLES) <= set(E.TABLE_LABELS)
+    assert E.table_label("attendance") == "Sign-ins"
+    assert E.field_label("due_on") == "Due date" and E.field_label("odd_column") == "odd_column"

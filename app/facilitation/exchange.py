@@ -47,7 +47,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import Boolean, Date, Float, Integer, Table, Uuid
 
 from app.errors import AtelierError
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import Base
 from app.models.base import UTCDateTime
 
@@ -462,3 +462,103 @@ def record_version(name: str, row: dict, value_texts: dict[str, str]) -> str:
     else:
         content = {k: v for k, v in row.items() if k != MASK}
     return digest(canonical(content))[:32]
+
+
+# --------------------------------------------------------------------------- labels
+
+#: What a person calls the records of each exchanged table (plural, for the import preview).
+TABLE_LABELS = {
+    "organisation": N_("Organisations"),
+    "attribute_category": N_("Attribute categories"),
+    "attribute_value": N_("Attribute values"),
+    "participant": N_("Participants"),
+    "participant_attribute": N_("Participants' attributes"),
+    "consent_record": N_("Consents to sharing with partners"),
+    "process": N_("Processes"),
+    "committee": N_("Follow-up committees"),
+    "session": N_("Workshop sessions"),
+    "registration": N_("Registrations"),
+    "attendance": N_("Sign-ins"),
+    "agenda_item": N_("Agenda items"),
+    "decision": N_("Decisions"),
+    "vote": N_("Votes"),
+    "vote_option": N_("Vote options"),
+    "ballot": N_("Ballots"),
+    "panel": N_("Citizen juries"),
+    "panel_quota": N_("Citizen jury quotas"),
+    "panel_pool_member": N_("People in a draw's pool"),
+    "panel_seat": N_("Citizen jury seats"),
+    "evaluation_jury": N_("Evaluation juries"),
+    "jury_member": N_("Evaluation jury members"),
+    "jury_candidate": N_("Candidates"),
+    "jury_criterion": N_("Criteria"),
+    "jury_score": N_("Jury scores"),
+    "jury_recusal": N_("Jury recusals"),
+    "committee_member": N_("Committee members"),
+    "action": N_("Actions"),
+    "action_change": N_("Action history lines"),
+    "indicator": N_("Indicators"),
+    "measurement": N_("Measurements"),
+    "volunteer_profile": N_("Volunteers"),
+    "training": N_("Trainings"),
+    "mission": N_("Missions"),
+    "mission_assignment": N_("Mission assignments"),
+    "time_entry": N_("Time given by volunteers"),
+    "people_helped": N_("People helped"),
+    "support_cost": N_("Support costs"),
+    "estimated_saving": N_("Estimated savings"),
+}
+
+#: Labels of the columns most often seen in a conflict; others show their column name.
+FIELD_LABELS = {
+    "title": N_("Title"),
+    "name": N_("Name"),
+    "status": N_("Status"),
+    "progress": N_("Progress"),
+    "description": N_("Description"),
+    "notes": N_("Notes"),
+    "question": N_("Question"),
+    "due_on": N_("Due date"),
+    "starts_at": N_("Starts"),
+    "ends_at": N_("Ends"),
+    "place": N_("Place"),
+    "code": N_("Code"),
+    "stakeholder_type": N_("Stakeholder type"),
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "email": N_("Email"),
+    "phone": N_("Phone"),
+    "owner_name": N_("Owner"),
+    "target": N_("Target"),
+    "value": N_("Value"),
+    "unit": N_("Unit"),
+    "role": N_("Role"),
+    "phase": N_("Phase"),
+    "method": N_("Method"),
+    "weight": N_("Weight"),
+    "score": N_("Score"),
+    "created_at": N_("Created"),
+    "updated_at": N_("Last changed"),
+}
+
+
+def table_label(name: str) -> str:
+    """The translated, human name of the records of a table."""
+    return _(TABLE_LABELS[name]) if name in TABLE_LABELS else name
+
+
+def field_label(name: str) -> str:
+    """The translated label of a column, or the column's own name."""
+    return _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
+
+
+def record_label(table_name: str, row: dict) -> str:
+    """A short description of a record for a person: its title, name, question or code."""
+    if table_name == "participant":
+        full = f"{row.get('first_name') or ''} {row.get('last_name') or ''}".strip()
+        return full or str(row.get("code") or row.get("id", ""))
+    for key in ("title", "name", "question", "code", "label", "field"):
+        value = row.get(key)
+        if value:
+            return str(value)
+    return str(row.get("id", ""))

@@ -98,6 +98,10 @@ class ImportPlan:
     process_id: str
     process_title: str
     organisation: str | None
+    #: The origin, from the manifest: country code, export time (ISO), app version.
+    country: str | None = None
+    exported_at: str | None = None
+    app_version: str | None = None
     added: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
@@ -141,6 +145,9 @@ class ImportPlan:
             "sha256": self.sha256,
             "process": {"id": self.process_id, "title": self.process_title},
             "organisation": self.organisation,
+            "country": self.country,
+            "exported_at": self.exported_at,
+            "app_version": self.app_version,
             "added": {k: v for k, v in self.added.items() if v},
             "updated": {k: v for k, v in self.updated.items() if v},
             "skipped": {k: v for k, v in self.skipped.items() if v},
@@ -195,6 +202,10 @@ class _Analysis:
     updates: list[_Change]
     conflicted: dict[tuple[str, str], _Change]
     synced: dict[str, str]
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _malformed(bundle: Bundle, name: str) -> BundleError:
@@ -362,6 +373,9 @@ def _analyse(
         process_id=str(manifest["process"]["id"]),
         process_title=str(manifest["process"].get("title", "")),
         organisation=org.get("name") if isinstance(org, dict) else None,
+        country=org.get("country") if isinstance(org, dict) else None,
+        exported_at=_text(manifest.get("exported_at")),
+        app_version=_text(manifest.get("app_version")),
     )
     decoded = _decoded(bundle)
     inserts: dict[str, list[dict]] = defaultdict(list)

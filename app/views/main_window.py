@@ -163,6 +163,11 @@ class MainWindow(QMainWindow):
                 "actionSaveBack",
             )
         file_menu.addSeparator()
+        self._action(file_menu, _("E&xport a bundle…"), self.export_bundle_dialog, None,
+                     "actionExportBundle")  # fmt: skip
+        self._action(file_menu, _("I&mport a bundle…"), self.import_bundle_dialog, None,
+                     "actionImportBundle")  # fmt: skip
+        file_menu.addSeparator()
         self._action(file_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit, "actionQuit")
 
         edit_menu = bar.addMenu(_("&Edit"))
@@ -382,6 +387,43 @@ class MainWindow(QMainWindow):
         if origin is not None and not str(origin).startswith(tempfile.gettempdir()):
             return origin.resolve().parent
         return Path.home()
+
+    # ----------------------------------------------------------------- bundles
+    def export_bundle_dialog(self, _checked: bool = False, *, path: Path | None = None):
+        """File › Export a bundle…: a process to a ``.atelier-bundle`` file."""
+        from app.views.bundles import ExportBundleDialog
+
+        dialog = ExportBundleDialog(self.store, self, path=path)
+        dialog.exported.connect(
+            lambda result: self.statusBar().showMessage(
+                _("Bundle written to {path}").format(path=result.path), 8000
+            )
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def import_bundle_dialog(self, _checked: bool = False, *, path: Path | None = None):
+        """File › Import a bundle…: choose the file, then preview, settle and import."""
+        from app.views.bundles import ImportBundleDialog
+        from app.views.bundles.common import file_filter, folder_of
+
+        if path is None:
+            name, _filter = QFileDialog.getOpenFileName(
+                self, _("Import a bundle"), str(folder_of(self.store)), file_filter()
+            )
+            if not name:
+                return None
+            path = Path(name)
+        dialog = ImportBundleDialog(self.store, self, path=path)
+        dialog.imported.connect(self._bundle_imported)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _bundle_imported(self, report) -> None:
+        self._build()  # every area is built again from the data, imported ones included
+        self.statusBar().showMessage(report.message(), 10000)
 
     # ----------------------------------------------------------------- settings
     def show_preferences(self) -> None:
