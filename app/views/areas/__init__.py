@@ -45,6 +45,12 @@ def _documents(store: Store, undo_stack: QUndoStack) -> QWidget:
     return DocumentsArea(store, undo_stack)
 
 
+def _exchange(store: Store, undo_stack: QUndoStack) -> QWidget:
+    from app.views.exchange.area import ExchangeArea
+
+    return ExchangeArea(store)
+
+
 def _codelivery(store: Store, undo_stack: QUndoStack) -> QWidget:
     from app.views.codelivery.area import CodeliveryArea
 
@@ -67,5 +73,6 @@ AREAS: tuple[Area, ...] = (
          _committees),
     Area("co-delivery", N_("Co-delivery"), QStyle.StandardPixmap.SP_DialogYesButton,
          _codelivery),
+    Area("exchange", N_("Exchange day"), QStyle.StandardPixmap.SP_DriveNetIcon, _exchange),
     Area("documents", N_("Documents"), QStyle.StandardPixmap.SP_FileIcon, _documents),
 )  # fmt: skip

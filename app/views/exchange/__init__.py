@@ -1,0 +1,1 @@
+"""The Exchange day area: processes of several organisations compared side by side."""

@@ -1,0 +1,151 @@
+"""Horizontal bars painted with QPainter, one row per process: a figure (attendance rate,
+diversity score) or stacked segments (actions done, late, still open). A process without the
+figure shows "—" instead of a bar. The geometry is computed apart from the painting, so it can
+be checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.views.committees.chart import GRID, LINE, OFF, TARGET
+
+#: Colours of stacked segments, in order (done, late, open for actions).
+DONE, LATE, OPEN = TARGET, OFF, QColor("#9cc3da")
+TITLE = QColor("#1f3a4d")
+MUTED = QColor("#5b6770")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    #: One figure, or stacked segments; empty when the process has no such figure.
+    segments: tuple[float, ...]
+    #: Written at the end of the bar ("52%", "3 / 1 / 2").
+    text: str
+
+
+@dataclass(frozen=True)
+class BarGeometry:
+    label: QRectF
+    segments: tuple[QRectF, ...]
+    text: QRectF
+
+
+class ComparisonChart(QWidget):
+    ROW = 26
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.bars: list[Bar] = []
+        self.maximum: float | None = None
+        self.colours: list[QColor] = [LINE]
+        self.legend: list[str] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.setMinimumWidth(240)
+
+    def set_bars(
+        self,
+        bars: list[Bar],
+        *,
+        maximum: float | None = None,
+        colours: list[QColor] | None = None,
+        legend: list[str] | None = None,
+    ) -> None:
+        """Show ``bars``; ``maximum`` fixes the scale (e.g. 1 for shares), else the largest."""
+        self.bars = list(bars)
+        self.maximum = maximum
+        self.colours = list(colours or [LINE])
+        self.legend = list(legend or [])
+        self.setMinimumHeight(self.sizeHint().height())
+        self.updateGeometry()
+        self.update()
+
+    def _top(self) -> int:
+        line = QFontMetrics(self.font()).height()
+        return line + 10 + (line + 6 if self.legend else 0)
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, self._top() + self.ROW * max(1, len(self.bars)) + 6)
+
+    def geometry_for(self, width: int) -> list[BarGeometry]:
+        metrics = QFontMetrics(self.font())
+        label_width = min(
+            max((metrics.horizontalAdvance(b.label) for b in self.bars), default=40) + 8,
+            width * 0.4,
+        )
+        text_width = max((metrics.horizontalAdvance(b.text) for b in self.bars), default=20) + 8
+        left = label_width + 6
+        span = max(10.0, width - left - text_width - 4)
+        top_value = self.maximum or max((sum(b.segments) for b in self.bars), default=0) or 1
+        found = []
+        y = self._top()
+        for bar in self.bars:
+            height = self.ROW - 8
+            x = left
+            rects = []
+            for value in bar.segments:
+                w = span * max(0.0, value) / top_value
+                rects.append(QRectF(x, y + 2, w, height))
+                x += w
+            found.append(
+                BarGeometry(
+                    QRectF(0, y, label_width, self.ROW - 4),
+                    tuple(rects),
+                    QRectF(x + 4, y, text_width, self.ROW - 4),
+                )
+            )
+            y += self.ROW
+        return found
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        metrics = QFontMetrics(self.font())
+        bold = QFont(self.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(TITLE)
+        painter.drawText(
+            QRectF(4, 4, self.width() - 8, metrics.height() + 2),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            QFontMetrics(bold).elidedText(self.title, Qt.TextElideMode.ElideRight,
+                                          self.width() - 8),
+        )  # fmt: skip
+        painter.setFont(self.font())
+        if self.legend:
+            x, y = 8.0, metrics.height() + 8
+            for n, name in enumerate(self.legend):
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(self.colours[n % len(self.colours)])
+                painter.drawRect(QRectF(x, y + 3, 12, metrics.height() - 6))
+                painter.setPen(QColor("#333333"))
+                painter.drawText(QRectF(x + 16, y, self.width(), metrics.height()),
+                                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                                 name)  # fmt: skip
+                x += 28 + metrics.horizontalAdvance(name)
+        shapes = self.geometry_for(self.width())
+        if shapes:
+            left = shapes[0].label.right() + 6
+            painter.setPen(GRID)
+            painter.drawLine(int(left), self._top() - 2, int(left), int(shapes[-1].label.bottom()))
+        for bar, shape in zip(self.bars, shapes, strict=True):
+            painter.setPen(QColor("#333333"))
+            painter.drawText(shape.label,
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                             metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight,
+                                                int(shape.label.width())))  # fmt: skip
+            painter.setPen(Qt.PenStyle.NoPen)
+            for n, rect in enumerate(shape.segments):
+                painter.setBrush(self.colours[n % len(self.colours)])
+                painter.drawRect(rect)
+            painter.setPen(QColor("#333333") if bar.segments else MUTED)
+            painter.drawText(shape.text,
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             bar.text)  # fmt: skip
+        painter.end()
