@@ -51,32 +51,36 @@ def test_each_organisation_has_a_column_with_the_domain_figures(area, ws) -> Non
     assert area.process_list.count() == 3
     assert len(area.checked_ids()) == 3
     assert headers(area) == [
-        "Comune di Castelnuovo (IT)",
-        "Ville de Villeneuve-sur-Lière (FR)",
-        "Община Габрово (BG)",
+        "Comune di Castelnuovo\nIT · Bilancio partecipativo 2026",
+        "Ville de Villeneuve-sur-Lière\nFR · Place de l'Église",
+        "Община Габрово\nBG · Зелени дворове",
     ]
     assert area.summary.text() == "3 processes from 3 organisations"
     with ws.session() as s:
         expected = {m.key: m.values for m in X.compare_processes(s, today=TODAY).measures()}
     model = area.model
-    for key in ("title", "registered", "sign_ins", "attendance_rate", "turnout", "quotas_met",
+    for key in ("registered", "sign_ins", "attendance_rate", "turnout", "quotas_met",
                 "actions_late", "indicators", "diversity:quartier"):  # fmt: skip
         row = model.row_of(key)
         assert row >= 0, key
         shown = tuple(model.index(row, c).data() for c in range(3))
         assert shown == expected[key], key
-    assert model.value("title", 2) == "Зелени дворове"
+    assert model.row_of("title") == model.row_of("organisation") == -1  # in the headers
     assert model.value("votes", 2) == "—" and model.value("actions", 2) == "—"
     assert model.value("quotas_met", 0) == "3 of 3"
     # Section rows open each part of the table.
     first = model.headerData(0, Qt.Orientation.Vertical)
     assert first == "Process" and model.measure_at(0) is None
+    assert model.headerData(1, Qt.Orientation.Vertical) == "Phase"
 
 
 def test_ticking_chooses_the_columns(qtbot, area) -> None:
     bulgaria = area.process_list.item(2)
     bulgaria.setCheckState(Qt.CheckState.Unchecked)
-    assert headers(area) == ["Comune di Castelnuovo (IT)", "Ville de Villeneuve-sur-Lière (FR)"]
+    assert [h.split("\n")[0] for h in headers(area)] == [
+        "Comune di Castelnuovo",
+        "Ville de Villeneuve-sur-Lière",
+    ]
     assert area.summary.text() == "2 processes from 2 organisations"
     qtbot.mouseClick(area.none_button, Qt.MouseButton.LeftButton)
     assert area.model.columnCount() == 0
@@ -93,7 +97,7 @@ def test_a_new_process_appears_ticked_and_unticked_ones_stay_unticked(area, ws) 
     area.refresh()
     assert area.process_list.count() == 4
     assert headers(area)[-1] == "Zones de rencontre"
-    assert "Comune di Castelnuovo (IT)" not in headers(area)
+    assert not any(h.startswith("Comune di Castelnuovo") for h in headers(area))
     with ws.session() as s:
         S.delete_process(s, S.find_process(s, "Zones de rencontre"))
 

@@ -36,7 +36,8 @@ class BarGeometry:
 
 
 class ComparisonChart(QWidget):
-    ROW = 26
+    #: Height of a bar, in pixels.
+    BAR = 14
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,37 +70,38 @@ class ComparisonChart(QWidget):
         line = QFontMetrics(self.font()).height()
         return line + 10 + (line + 6 if self.legend else 0)
 
+    def row_height(self) -> int:
+        """A row: the process's name on one line, its bar under it."""
+        return QFontMetrics(self.font()).height() + self.BAR + 8
+
     def sizeHint(self) -> QSize:
-        return QSize(360, self._top() + self.ROW * max(1, len(self.bars)) + 6)
+        return QSize(320, self._top() + self.row_height() * max(1, len(self.bars)) + 4)
 
     def geometry_for(self, width: int) -> list[BarGeometry]:
         metrics = QFontMetrics(self.font())
-        label_width = min(
-            max((metrics.horizontalAdvance(b.label) for b in self.bars), default=40) + 8,
-            width * 0.4,
-        )
+        line = metrics.height()
         text_width = max((metrics.horizontalAdvance(b.text) for b in self.bars), default=20) + 8
-        left = label_width + 6
+        left = 8.0
         span = max(10.0, width - left - text_width - 4)
         top_value = self.maximum or max((sum(b.segments) for b in self.bars), default=0) or 1
         found = []
-        y = self._top()
+        y = float(self._top())
         for bar in self.bars:
-            height = self.ROW - 8
+            bar_y = y + line + 1
             x = left
             rects = []
             for value in bar.segments:
                 w = span * max(0.0, value) / top_value
-                rects.append(QRectF(x, y + 2, w, height))
+                rects.append(QRectF(x, bar_y, w, self.BAR))
                 x += w
             found.append(
                 BarGeometry(
-                    QRectF(0, y, label_width, self.ROW - 4),
+                    QRectF(left, y, width - left - 4, line),
                     tuple(rects),
-                    QRectF(x + 4, y, text_width, self.ROW - 4),
+                    QRectF(x + 4, bar_y - (line - self.BAR) / 2, text_width, line),
                 )
             )
-            y += self.ROW
+            y += self.row_height()
         return found
 
     def paintEvent(self, event) -> None:
@@ -129,18 +131,17 @@ class ComparisonChart(QWidget):
                                  int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                                  name)  # fmt: skip
                 x += 28 + metrics.horizontalAdvance(name)
-        shapes = self.geometry_for(self.width())
-        if shapes:
-            left = shapes[0].label.right() + 6
-            painter.setPen(GRID)
-            painter.drawLine(int(left), self._top() - 2, int(left), int(shapes[-1].label.bottom()))
-        for bar, shape in zip(self.bars, shapes, strict=True):
+        for bar, shape in zip(self.bars, self.geometry_for(self.width()), strict=True):
             painter.setPen(QColor("#333333"))
             painter.drawText(shape.label,
-                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                              metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight,
                                                 int(shape.label.width())))  # fmt: skip
             painter.setPen(Qt.PenStyle.NoPen)
+            if bar.segments:  # a thin track: how far the bar could go
+                painter.setBrush(GRID)
+                span = self.width() - 8 - shape.text.width() - 4
+                painter.drawRect(QRectF(8, shape.text.center().y() - 0.5, max(span, 0), 1))
             for n, rect in enumerate(shape.segments):
                 painter.setBrush(self.colours[n % len(self.colours)])
                 painter.drawRect(rect)

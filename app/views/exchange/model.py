@@ -10,6 +10,8 @@ from app.facilitation import exchange_compare as X
 from app.views.models.base import Index
 
 SECTION_BACKGROUND = QColor("#eef1f4")
+#: Measures the column headers already show.
+HEADER_KEYS = ("organisation", "country", "title")
 
 
 class ComparisonModel(QAbstractTableModel):
@@ -27,7 +29,7 @@ class ComparisonModel(QAbstractTableModel):
         self._rows = []
         section = None
         for m in comparison.measures():
-            if m.key == "organisation":  # the column headers say it
+            if m.key in HEADER_KEYS:  # the column headers say it
                 continue
             if m.section != section:
                 section = m.section
@@ -59,8 +61,9 @@ class ComparisonModel(QAbstractTableModel):
             if self.comparison is None or section >= len(self.comparison.processes):
                 return None
             p = self.comparison.processes[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return p.label if not p.country else f"{p.label} ({p.country})"
+            if role == Qt.ItemDataRole.DisplayRole:  # the organisation, then country · process
+                second = " · ".join(x for x in (p.country, p.title) if x and x != p.label)
+                return f"{p.label}\n{second}" if second else p.label
             if role == Qt.ItemDataRole.ToolTipRole:
                 return p.title
             return None
