@@ -13,9 +13,9 @@ from app import i18n
 from app.views.guide import GUIDE_DIR, GuideWindow, guide_languages, guide_path
 
 LANGUAGES = ("fr", "en", "it", "es", "bg")
-#: The language of the pictures each guide shows (its own, once the screenshot script renders
-#: the interface in that language).
-PICTURES = {"fr": "fr", "en": "en", "it": "en", "es": "en", "bg": "en"}
+#: The language of the pictures each guide shows: its own (``tools/screenshots.py --guide
+#: --lang it es bg`` renders the interface in each language).
+PICTURES = {language: language for language in LANGUAGES}
 #: The <title> and the <h1> of each guide: each in its own language.
 TITLES = {
     "fr": ("Atelier Citoyen — un premier atelier, pas à pas",
