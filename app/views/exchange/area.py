@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -71,41 +72,34 @@ class ExchangeArea(QWidget):
         title_row.addWidget(self.print_button)
         layout.addLayout(title_row)
 
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.setChildrenCollapsible(False)
-        side = QWidget(split)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(QLabel(_("Processes to compare:"), side))
-        self.process_list = QListWidget(side)
-        self.process_list.setObjectName("comparedProcesses")
-        self.process_list.setWordWrap(True)
-        self.process_list.setMinimumWidth(200)
-        self.process_list.itemChanged.connect(lambda _item: self.compare())
-        side_layout.addWidget(self.process_list, 1)
+        # The checklist runs across the top, so the table gets the whole width.
         picks = QHBoxLayout()
-        self.all_button = QPushButton(_("All"), side)
+        picks_label = QLabel(_("Processes to compare:"), self)
+        picks_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        picks.addWidget(picks_label)
+        self.process_list = QListWidget(self)
+        self.process_list.setObjectName("comparedProcesses")
+        self.process_list.setFlow(QListView.Flow.LeftToRight)
+        self.process_list.setWrapping(True)
+        self.process_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.process_list.setSpacing(2)
+        self.process_list.setMaximumHeight(3 * self.fontMetrics().height() + 24)
+        self.process_list.itemChanged.connect(lambda _item: self.compare())
+        picks.addWidget(self.process_list, 1)
+        buttons = QVBoxLayout()
+        self.all_button = QPushButton(_("All"), self)
         self.all_button.setObjectName("checkAll")
         self.all_button.clicked.connect(lambda: self.check_all(True))
-        self.none_button = QPushButton(_("None"), side)
+        self.none_button = QPushButton(_("None"), self)
         self.none_button.setObjectName("checkNone")
         self.none_button.clicked.connect(lambda: self.check_all(False))
-        picks.addWidget(self.all_button)
-        picks.addWidget(self.none_button)
-        picks.addStretch(1)
-        side_layout.addLayout(picks)
-        hint = QLabel(
-            _(
-                "Processes come from the bundles your partners bring "
-                "(File › Import a bundle…). “—”: the process has no such thing."
-            ),
-            side,
-        )
-        hint.setWordWrap(True)
-        hint.setObjectName("exchangeHint")
-        side_layout.addWidget(hint)
+        buttons.addWidget(self.all_button)
+        buttons.addWidget(self.none_button)
+        buttons.addStretch(1)
+        picks.addLayout(buttons)
+        layout.addLayout(picks)
 
-        main = QSplitter(Qt.Orientation.Vertical, split)
+        main = QSplitter(Qt.Orientation.Vertical, self)
         main.setChildrenCollapsible(False)
         self.model = ComparisonModel(self)
         self.table = QTableView(main)
@@ -115,7 +109,7 @@ class ExchangeArea(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setMinimumSectionSize(140)
+        self.table.horizontalHeader().setMinimumSectionSize(160)
         self.table.horizontalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
@@ -139,12 +133,17 @@ class ExchangeArea(QWidget):
         main.addWidget(charts)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 1)
-        split.addWidget(side)
-        split.addWidget(main)
-        split.setStretchFactor(0, 0)
-        split.setStretchFactor(1, 1)
-        split.setSizes([240, 900])
-        layout.addWidget(split, 1)
+        layout.addWidget(main, 1)
+        hint = QLabel(
+            _(
+                "Processes come from the bundles your partners bring "
+                "(File › Import a bundle…). “—”: the process has no such thing."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("exchangeHint")
+        layout.addWidget(hint)
         self.refresh()
 
     # ------------------------------------------------------------------ data

@@ -66,9 +66,25 @@ class ComparisonChart(QWidget):
         self.updateGeometry()
         self.update()
 
-    def _top(self) -> int:
+    def legend_places(self, width: int) -> list[tuple[float, float]]:
+        """Where each legend entry starts (x, y), wrapped onto more lines when narrow."""
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        x, y = 8.0, float(line + 8)
+        places = []
+        for name in self.legend:
+            needed = 16 + metrics.horizontalAdvance(name)
+            if x > 8 and x + needed > width - 4:
+                x, y = 8.0, y + line + 2
+            places.append((x, y))
+            x += needed + 12
+        return places
+
+    def _top(self, width: int | None = None) -> int:
         line = QFontMetrics(self.font()).height()
-        return line + 10 + (line + 6 if self.legend else 0)
+        places = self.legend_places(width or self.width() or 320)
+        legend = places[-1][1] - line - 8 + line + 6 if places else 0
+        return int(line + 10 + legend)
 
     def row_height(self) -> int:
         """A row: the process's name on one line, its bar under it."""
@@ -76,6 +92,16 @@ class ComparisonChart(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(320, self._top() + self.row_height() * max(1, len(self.bars)) + 4)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._top(width) + self.row_height() * max(1, len(self.bars)) + 4
+
+    def resizeEvent(self, event) -> None:
+        self.setMinimumHeight(self.heightForWidth(self.width()))
+        super().resizeEvent(event)
 
     def geometry_for(self, width: int) -> list[BarGeometry]:
         metrics = QFontMetrics(self.font())
@@ -85,7 +111,7 @@ class ComparisonChart(QWidget):
         span = max(10.0, width - left - text_width - 4)
         top_value = self.maximum or max((sum(b.segments) for b in self.bars), default=0) or 1
         found = []
-        y = float(self._top())
+        y = float(self._top(width))
         for bar in self.bars:
             bar_y = y + line + 1
             x = left
@@ -120,17 +146,16 @@ class ComparisonChart(QWidget):
                                           self.width() - 8),
         )  # fmt: skip
         painter.setFont(self.font())
-        if self.legend:
-            x, y = 8.0, metrics.height() + 8
-            for n, name in enumerate(self.legend):
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(self.colours[n % len(self.colours)])
-                painter.drawRect(QRectF(x, y + 3, 12, metrics.height() - 6))
-                painter.setPen(QColor("#333333"))
-                painter.drawText(QRectF(x + 16, y, self.width(), metrics.height()),
-                                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                                 name)  # fmt: skip
-                x += 28 + metrics.horizontalAdvance(name)
+        for (x, y), (n, name) in zip(
+            self.legend_places(self.width()), enumerate(self.legend), strict=True
+        ):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.colours[n % len(self.colours)])
+            painter.drawRect(QRectF(x, y + 3, 12, metrics.height() - 6))
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QRectF(x + 16, y, self.width(), metrics.height()),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             name)  # fmt: skip
         for bar, shape in zip(self.bars, self.geometry_for(self.width()), strict=True):
             painter.setPen(QColor("#333333"))
             painter.drawText(shape.label,
