@@ -466,21 +466,17 @@ def record_version(name: str, row: dict, value_texts: dict[str, str]) -> str:
 
 # --------------------------------------------------------------------------- labels
 
-#: What a person calls the records of each exchanged table (plural, for the import preview).
+#: What a person calls the records of each exchanged table (plural), in the order a preview
+#: lists them: the process and its workshops first, vocabularies and consents last.
 TABLE_LABELS = {
-    "organisation": N_("Organisations"),
-    "attribute_category": N_("Attribute categories"),
-    "attribute_value": N_("Attribute values"),
-    "participant": N_("Participants"),
-    "participant_attribute": N_("Participants' attributes"),
-    "consent_record": N_("Consents to sharing with partners"),
     "process": N_("Processes"),
-    "committee": N_("Follow-up committees"),
     "session": N_("Workshop sessions"),
-    "registration": N_("Registrations"),
-    "attendance": N_("Sign-ins"),
     "agenda_item": N_("Agenda items"),
     "decision": N_("Decisions"),
+    "participant": N_("Participants"),
+    "registration": N_("Registrations"),
+    "attendance": N_("Sign-ins"),
+    "participant_attribute": N_("Participants' attributes"),
     "vote": N_("Votes"),
     "vote_option": N_("Vote options"),
     "ballot": N_("Ballots"),
@@ -494,6 +490,7 @@ TABLE_LABELS = {
     "jury_criterion": N_("Criteria"),
     "jury_score": N_("Jury scores"),
     "jury_recusal": N_("Jury recusals"),
+    "committee": N_("Follow-up committees"),
     "committee_member": N_("Committee members"),
     "action": N_("Actions"),
     "action_change": N_("Action history lines"),
@@ -507,6 +504,10 @@ TABLE_LABELS = {
     "people_helped": N_("People helped"),
     "support_cost": N_("Support costs"),
     "estimated_saving": N_("Estimated savings"),
+    "organisation": N_("Organisations"),
+    "attribute_category": N_("Attribute categories"),
+    "attribute_value": N_("Attribute values"),
+    "consent_record": N_("Consents to sharing with partners"),
 }
 
 #: Labels of the columns most often seen in a conflict; others show their column name.
@@ -537,9 +538,16 @@ FIELD_LABELS = {
     "method": N_("Method"),
     "weight": N_("Weight"),
     "score": N_("Score"),
+    "created_on": N_("Created on"),
     "created_at": N_("Created"),
     "updated_at": N_("Last changed"),
 }
+
+
+def preview_order(names) -> list[str]:
+    """Table names in the order people read them (that of :data:`TABLE_LABELS`)."""
+    rank = {name: n for n, name in enumerate(TABLE_LABELS)}
+    return sorted(names, key=lambda name: rank.get(name, len(rank)))
 
 
 def table_label(name: str) -> str:

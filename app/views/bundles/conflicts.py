@@ -8,6 +8,9 @@ overwritten silently.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -23,16 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.facilitation import actions, labels
 from app.facilitation.exchange import field_label, record_label, table_label
 from app.facilitation.exchange_import import Conflict
 from app.i18n import N_, _, ngettext
-from app.views.bundles.common import wrapped
+from app.views.bundles.common import moment_text, wrapped
 from app.views.models.base import Index, RowTableModel
+from app.views.models.committees import day_text
 
 DIFFERENT = QBrush(QColor("#fff1c2"))
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 OURS, THEIRS = "ours", "theirs"
-#: Columns shown in the comparison only when they differ (references, identity).
-QUIET = ("id",)
+#: Columns not shown in the comparison: identity, creation time (the same on both sides).
+QUIET = ("id", "created_at")
 
 
 def _choice_text(choice: str | None) -> str:
@@ -44,18 +51,35 @@ def _choice_text(choice: str | None) -> str:
 
 
 def value_text(value) -> str:
-    """A stored value as text for the comparison (an empty value shows as a dash)."""
+    """A stored value as text for the comparison (an empty value shows as a dash, times and
+    days as people read them)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, str) and DAY.fullmatch(value):
+        return day_text(date.fromisoformat(value))
+    if isinstance(value, str) and MOMENT.match(value):
+        return moment_text(value)
     return str(value)
+
+
+def coded_text(table: str, key: str, value) -> str:
+    """A code stored in a record (a status, a phase…) as people read it; else value_text."""
+    if isinstance(value, str) and value:
+        if table == "action" and key == "status":
+            return actions.status_label(value)
+        if key == "stakeholder_type":
+            return labels.stakeholder_type(value)
+        if table == "process" and key == "phase":
+            return labels.phase(value)
+    return value_text(value)
 
 
 class ConflictListModel(RowTableModel):
     """One row per record in conflict: kind, record, fields that differ, the choice."""
 
-    COLUMNS = (N_("Kind of record"), N_("Record"), N_("Differs in"), N_("Your choice"))
+    COLUMNS = (N_("Kind"), N_("Record"), N_("Differs in"), N_("Your choice"))
 
     def __init__(self, conflicts: list[Conflict], parent=None) -> None:
         super().__init__(parent)
@@ -101,9 +125,12 @@ class ComparisonModel(RowTableModel):
 
     COLUMNS = (N_("Field"), N_("Here (ours)"), N_("In the bundle (theirs)"))
 
+    table = ""
+
     def show(self, conflict: Conflict | None) -> None:
         self.beginResetModel()
         self._rows = []
+        self.table = conflict.table if conflict is not None else ""
         if conflict is not None:
             differing = list(conflict.fields)
             rest = [
@@ -126,7 +153,9 @@ class ComparisonModel(RowTableModel):
         key, ours, theirs, differs = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (field_label(key), value_text(ours), value_text(theirs))[column]
+            if column == 0:
+                return field_label(key)
+            return coded_text(self.table, key, ours if column == 1 else theirs)
         if role == Qt.ItemDataRole.BackgroundRole and differs:
             return DIFFERENT
         if role == Qt.ItemDataRole.FontRole and differs:
@@ -166,6 +195,7 @@ class ConflictDialog(QDialog):
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.verticalHeader().hide()
+        self.list.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.list.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -179,6 +209,7 @@ class ConflictDialog(QDialog):
         self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.versions.setWordWrap(True)
         self.versions.verticalHeader().hide()
+        self.versions.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         vh = self.versions.horizontalHeader()
         vh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         vh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -213,6 +244,7 @@ class ConflictDialog(QDialog):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([540, 440])
         layout.addWidget(splitter, 1)
 
         self.status = wrapped("", self, "conflictStatus")
@@ -251,7 +283,6 @@ class ConflictDialog(QDialog):
     def _selected(self, *_args) -> None:
         rows = self.selected_rows()
         self.comparison.show(self.model.conflict(rows[0]) if rows else None)
-        self.versions.resizeRowsToContents()
         self._update()
 
     def choose_selected(self, choice: str) -> None:

@@ -102,9 +102,8 @@ class ExportBundleDialog(QDialog):
         inner.addWidget(
             wrapped(
                 _(
-                    "Only people with a current consent to sharing with partners travel with "
-                    "their name and contact details. Everyone else travels as their badge "
-                    "code. The “has voted” marks never leave this workspace."
+                    "Whatever the consents, the “has voted” marks, the documents made here and "
+                    "the other consents never leave this workspace."
                 ),
                 box,
             )
@@ -190,8 +189,6 @@ class ExportBundleDialog(QDialog):
             _("The bundle was written to {path} ({size}).").format(
                 path=result.path, size=size_text(result.size)
             )
-            + "\n"
-            + result.message()
             + "\n"
             + _("SHA-256: {sha}").format(sha=result.sha256),
             DONE_STYLE,

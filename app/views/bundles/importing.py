@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import AtelierError, Cancelled
 from app.facilitation import exchange_import as I
-from app.facilitation.exchange import TABLES, table_label
+from app.facilitation.exchange import TABLES, preview_order, table_label
 from app.i18n import N_, _, ngettext
 from app.locale_formats import format_number
 from app.store import Store
@@ -71,7 +71,7 @@ class PreviewModel(RowTableModel):
             conflicts: dict[str, int] = {}
             for c in plan.conflicts:
                 conflicts[c.table] = conflicts.get(c.table, 0) + 1
-            for name in TABLES:
+            for name in preview_order(TABLES):
                 counts = (
                     plan.added.get(name, 0),
                     plan.updated.get(name, 0),
@@ -143,11 +143,12 @@ class ImportBundleDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(PreviewModel.COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 100)
         self.summary = wrapped("", self, "bundleSummary")
         layout.addWidget(self.summary)
         self.conflicts_note = wrapped("", self, "bundleConflictsNote")
@@ -160,6 +161,7 @@ class ImportBundleDialog(QDialog):
         self.message = wrapped("", self, "bundleImportMessage")
         self.message.hide()
         layout.addWidget(self.message)
+        layout.addStretch(1)  # takes the room of the table when there is none
 
         self.buttons = QDialogButtonBox(self)
         self.import_button = self.buttons.addButton(
@@ -218,6 +220,8 @@ class ImportBundleDialog(QDialog):
     def _show_plan(self, plan: I.ImportPlan | None) -> None:
         self.model.set_plan(plan)
         self.import_button.setEnabled(plan is not None)
+        self.table.setVisible(plan is not None)
+        self.deletions.setVisible(plan is not None)
         if plan is None:
             self.origin.setText("")
             self.summary.setText("")
