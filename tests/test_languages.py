@@ -123,3 +123,28 @@ def test_every_area_shows_no_english_left_in_each_language(
                 if widget.isVisibleTo(window) and text in english_by_language[language]:
                     left.append((area.key, type(widget).__name__, text))
         assert left == [], language
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "moment"),
+    [
+        ("fr", "19/09/2026", "19/09/2026 09:30"),
+        ("en", "19/09/2026", "19/09/2026 09:30"),
+        ("it", "19/09/2026", "19/09/2026 09:30"),
+        ("es", "19/9/2026", "19/9/2026 9:30"),
+        ("bg", "19.09.2026\u202fг.", "19.09.2026\u202fг. 9:30"),
+    ],
+)
+def test_dates_in_lists_have_four_digit_years(qapp, language, day, moment) -> None:
+    from datetime import UTC, date, datetime
+
+    from app.views.models.committees import day_text
+    from app.views.models.sessions import local_datetime
+
+    qt_i18n.apply_language(language)
+    try:
+        assert day_text(date(2026, 9, 19)) == day
+        local = datetime(2026, 9, 19, 9, 30).astimezone()  # 9:30 on this computer's clock
+        assert local_datetime(local.astimezone(UTC)) == moment
+    finally:
+        qt_i18n.apply_language("en")

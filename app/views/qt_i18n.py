@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from app import i18n
@@ -27,3 +29,25 @@ def apply_language(language: str | None) -> str:
         else:
             _qt_translator = None
     return code
+
+
+def _four_digit_year(pattern: str) -> str:
+    # Qt's short formats write two-digit years in Italian, Spanish and Bulgarian ("19.09.26 г.")
+    return pattern if "yyyy" in pattern else pattern.replace("yy", "yyyy")
+
+
+def format_day(day: date | None) -> str:
+    """A date in the interface language's short form, with a four-digit year ("" for None)."""
+    if day is None:
+        return ""
+    locale = QLocale()
+    return locale.toString(day, _four_digit_year(locale.dateFormat(QLocale.FormatType.ShortFormat)))
+
+
+def format_datetime(moment: datetime | None) -> str:
+    """A moment in the computer's time zone, as :func:`format_day` plus the short time."""
+    if moment is None:
+        return ""
+    locale = QLocale()
+    pattern = _four_digit_year(locale.dateTimeFormat(QLocale.FormatType.ShortFormat))
+    return locale.toString(moment.astimezone(), pattern)

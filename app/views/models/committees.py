@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -14,6 +14,7 @@ from app.facilitation import committees as C
 from app.facilitation import indicators as I
 from app.i18n import N_, _
 from app.locale_formats import localise
+from app.views import qt_i18n
 from app.views.models.base import Index, RowTableModel
 from app.views.models.sessions import decision_status, local_datetime
 
@@ -33,9 +34,7 @@ _MINUTES = {
 
 def day_text(day: date | None) -> str:
     """A date as people read it in the current language (empty for None)."""
-    if day is None:
-        return ""
-    return QLocale().toString(day, QLocale.FormatType.ShortFormat)
+    return qt_i18n.format_day(day)
 
 
 def number(value: float | None, digits: int = 1) -> str:

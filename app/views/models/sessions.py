@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.facilitation import labels
@@ -20,6 +20,7 @@ from app.facilitation.sessions import (
 from app.facilitation.signin import Candidate
 from app.i18n import N_, _
 from app.store import Store
+from app.views import qt_i18n
 from app.views.models.base import Index, RowTableModel
 
 PRESENT_BRUSH = QBrush(QColor("#dff0d8"))
@@ -43,9 +44,7 @@ def local_time(moment: datetime | None) -> str:
 
 
 def local_datetime(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return QLocale().toString(moment.astimezone(), QLocale.FormatType.ShortFormat)
+    return qt_i18n.format_datetime(moment)
 
 
 @dataclass(frozen=True)
