@@ -453,6 +453,10 @@ def write_failure(path: Path, error: BaseException) -> WorkspaceError | None:
     return WorkspaceError(message.format(path=path), path)
 
 
+#: Execution option: this transaction will write (SQLite begins it IMMEDIATE).
+WRITE_INTENT = "atelier_write_intent"
+
+
 def _transactional(engine: Engine) -> Engine:
     """Make every SQLAlchemy transaction a real SQLite transaction, DDL included.
 
@@ -468,7 +472,10 @@ def _transactional(engine: Engine) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # An edit that reads a version then writes asks to be a writer from the start
+        # (conflicts.begin_edit): the other writer is waited for, never raced.
+        immediate = connection.get_execution_options().get(WRITE_INTENT)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 

@@ -24,7 +24,13 @@ from app.facilitation.committees import (
     _pick,
     today_local,
 )
-from app.facilitation.conflicts import EditConflict, check_version, commit_edit, make_conflict
+from app.facilitation.conflicts import (
+    EditConflict,
+    begin_edit,
+    check_version,
+    commit_edit,
+    make_conflict,
+)
 from app.i18n import N_, _
 from app.models import (
     ACTION_STATUSES,
@@ -383,6 +389,7 @@ def update_action(
 
     With ``expected_version`` (the version the user saw), an action saved by someone else
     meanwhile raises :class:`EditConflict` and nothing is saved."""
+    begin_edit(session)
     action = _action(session, action_id)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:

@@ -13,12 +13,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
+#: PostgreSQL advisory lock key held while appending to the chain ("AUDITLOG" in ASCII).
+CHAIN_LOCK = 0x4155444954_4C4F47
 
 
 def canonical_json(payload: dict) -> str:
@@ -35,7 +37,13 @@ def _digest(
 def append(
     session: Session, kind: str, payload: dict, subject_id: uuid.UUID | None = None
 ) -> AuditEvent:
-    """Add an event at the end of the chain (the caller commits with its own change)."""
+    """Add an event at the end of the chain (the caller commits with its own change).
+
+    On a shared (PostgreSQL) store, a transaction-scoped advisory lock makes writers take
+    their turn from reading the chain's head to committing, so two laptops never pick the
+    same next link (SQLite's single writer already serialises a workspace file)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
     last = session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.errors import AtelierError
 from app.facilitation import audit
 from app.facilitation import sessions as S
-from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
+from app.facilitation.conflicts import begin_edit, check_version, commit_edit, conflict_factory
 from app.i18n import N_, _
 from app.models import (
     MEMBER_ROLES,
@@ -220,6 +220,7 @@ def update_committee(
     """Change title, description or maximum; a maximum below the sitting members is refused.
     ``expected_version`` (the version the user saw) refuses a save over someone else's newer
     one with :class:`EditConflict`."""
+    begin_edit(session)
     c = _committee(session, committee_id)
     data = data.cleaned()
     conflict = conflict_factory(

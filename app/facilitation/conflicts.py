@@ -177,6 +177,16 @@ def make_conflict(
     return EditConflict(record, expected_version, stored_version, yours, stored, tuple(fields))
 
 
+def begin_edit(session: Session) -> None:
+    """Start the edit's transaction as a writer, so reading the version and saving are one
+    step: a workspace file waits for the other writer (``BEGIN IMMEDIATE``) instead of
+    failing; PostgreSQL's row versions need nothing more."""
+    if not session.in_transaction():
+        from app.store import WRITE_INTENT
+
+        session.connection(execution_options={WRITE_INTENT: True})
+
+
 def check_version(
     record: object, expected_version: int | None, conflict: Callable[[], EditConflict]
 ) -> None:

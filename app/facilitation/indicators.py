@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from app.facilitation import citizen_time
 from app.facilitation.committees import CommitteeError, _committee, _line, _pick, today_local
-from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
+from app.facilitation.conflicts import begin_edit, check_version, commit_edit, conflict_factory
 from app.i18n import N_, _
 from app.models import (
     INDICATOR_DIRECTIONS,
@@ -393,6 +393,7 @@ def update_indicator(
 ) -> IndicatorInfo:
     """Save an indicator; ``expected_version`` (the version the user saw) refuses a save
     over someone else's newer one with :class:`EditConflict`."""
+    begin_edit(session)
     indicator = _indicator(session, indicator_id)
     cleaned = data.cleaned(session)
     conflict = conflict_factory(

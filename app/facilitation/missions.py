@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.facilitation import audit
 from app.facilitation import sessions as S
 from app.facilitation.committees import _line, _pick, today_local
-from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
+from app.facilitation.conflicts import begin_edit, check_version, commit_edit, conflict_factory
 from app.facilitation.volunteers import (
     CodeliveryError,
     _volunteer,
@@ -282,6 +282,7 @@ def update_mission(
 ) -> MissionInfo:
     """Change a mission (hours already given outside a new span stay); ``expected_version``
     (the version the user saw) refuses a save over a newer one with :class:`EditConflict`."""
+    begin_edit(session)
     mission = _mission(session, mission_id)
     data = _clean(session, data)
     conflict = conflict_factory(

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import AtelierError
 from app.facilitation import audit
-from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
+from app.facilitation.conflicts import begin_edit, check_version, commit_edit, conflict_factory
 from app.facilitation.sortition import Distribution, Instance, Person, Quota, feasibility
 from app.facilitation.sortition import draw as draws
 from app.i18n import _
@@ -136,6 +136,7 @@ def update_panel(
 ) -> None:
     """Save a panel not drawn yet; ``expected_version`` (the version the user saw) refuses a
     save over a newer one with :class:`EditConflict`."""
+    begin_edit(session)
     panel = get_panel(session, panel_id)
     _editable(panel)
     _check(data)

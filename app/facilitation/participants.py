@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from app.errors import AtelierError
 from app.facilitation import labels
-from app.facilitation.conflicts import EditConflict, check_version, commit_edit, make_conflict
+from app.facilitation.conflicts import (
+    EditConflict,
+    begin_edit,
+    check_version,
+    commit_edit,
+    make_conflict,
+)
 from app.facilitation.consent import ConsentInfo, consents_of
 from app.facilitation.households import household_key
 from app.facilitation.vocabularies import load_vocabularies
@@ -361,6 +367,7 @@ def update_participant(
     before (an undo saves those back). With ``expected_version`` (the version the user
     saw), a participant saved by someone else meanwhile raises :class:`EditConflict` and
     nothing is saved."""
+    begin_edit(session)
     previous = participant_data(session, participant_id)
     cleaned = data.cleaned()
     participant = _live(session, participant_id)

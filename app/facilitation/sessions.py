@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import AtelierError
-from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
+from app.facilitation.conflicts import begin_edit, check_version, commit_edit, conflict_factory
 from app.i18n import _
 from app.models import (
     DECISION_STATUSES,
@@ -221,6 +221,7 @@ def update_process(
 ) -> ProcessInfo:
     """Save a process; ``expected_version`` (the version the user saw) refuses a save over
     someone else's newer one with :class:`EditConflict`."""
+    begin_edit(session)
     data = data.cleaned()
     record = _process(session, process_id)
     conflict = conflict_factory(
@@ -520,6 +521,7 @@ def update_session(
     expected_version: int | None = None,
 ) -> SessionInfo:
     """Save a session; ``expected_version`` as in :func:`update_process`."""
+    begin_edit(session)
     data = data.cleaned()
     _process(session, data.process_id)
     record = _session(session, session_id)
@@ -879,6 +881,7 @@ def update_decision(
 ) -> DecisionInfo:
     """Change a decision's text, its status, or both (None keeps what is there);
     ``expected_version`` as in :func:`update_process`."""
+    begin_edit(session)
     d = _decision(session, decision_id)
     typed = {k: v for k, v in (("text", text), ("status", status)) if v is not None}
     conflict = conflict_factory(

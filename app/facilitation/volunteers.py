@@ -23,7 +23,7 @@ from app.errors import AtelierError
 from app.facilitation import audit
 from app.facilitation import sessions as S
 from app.facilitation.committees import _line, _pick
-from app.facilitation.conflicts import check_version, commit_edit, conflict_factory
+from app.facilitation.conflicts import begin_edit, check_version, commit_edit, conflict_factory
 from app.i18n import N_, _
 from app.models import Participant
 from app.models.codelivery import (
@@ -438,6 +438,7 @@ def update_volunteer(
     """Change a profile; the new name is also shown on the hours already given.
     ``expected_version`` (the version the user saw) refuses a save over a newer one with
     :class:`EditConflict`."""
+    begin_edit(session)
     profile = _volunteer(session, volunteer_id)
     data = _clean(session, data, profile.id)
     conflict = conflict_factory(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import AtelierError
@@ -100,6 +101,19 @@ def ballot_from_json(kind: str, value: Any) -> Any:
 def get_vote(session: Session, vote_id: uuid.UUID) -> Vote:
     """The vote, or a translated refusal if it no longer exists."""
     vote = session.get(Vote, vote_id)
+    if vote is None:
+        raise VoteError(_("This vote no longer exists."))
+    return vote
+
+
+def _locked_vote(session: Session, vote_id: uuid.UUID, *, exclusive: bool) -> Vote:
+    """The vote read afresh, its row locked until commit on a shared (PostgreSQL) store:
+    entering a ballot takes a shared lock, closing an exclusive one, so a ballot confirmed
+    on one laptop while another closes the vote is either counted or refused, never left
+    out. (A workspace file has one writer at a time: SQLite ignores the lock.)"""
+    vote = session.get(
+        Vote, vote_id, with_for_update={"read": not exclusive}, populate_existing=True
+    )
     if vote is None:
         raise VoteError(_("This vote no longer exists."))
     return vote
@@ -188,7 +202,7 @@ def cast_ballot(
     """Record one ballot (checked against the method's rules) and commit at once, so a crash
     never loses a confirmed ballot. ``voter_id`` marks that person as having voted; in a
     secret vote the ballot itself keeps no trace of them."""
-    vote = get_vote(session, vote_id)
+    vote = _locked_vote(session, vote_id, exclusive=False)
     if vote.status != "open":
         raise VoteError(_("This vote is not open."))
     if status not in BALLOT_STATUSES:
@@ -217,7 +231,14 @@ def cast_ballot(
         participant_id=None if vote.secret else voter_id,
     )
     session.add(row)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same person marked on another laptop at the same moment.
+        session.rollback()
+        if voter_id is not None and has_voted(session, vote_id, voter_id):
+            raise VoteError(_("This person has already voted.")) from None
+        raise
     return row.id
 
 
@@ -322,7 +343,7 @@ def close_vote(
     session: Session, vote_id: uuid.UUID, *, decided_order: list[int] | None = None
 ) -> Result:
     """Freeze the ballots, count them once, record result and hashes in the audit log."""
-    vote = get_vote(session, vote_id)
+    vote = _locked_vote(session, vote_id, exclusive=True)
     if vote.status != "open":
         raise VoteError(_("Only an open vote can be closed."))
     result = tally(session, vote_id, decided_order=decided_order)
