@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from collections import Counter
@@ -429,8 +430,6 @@ def test_report_is_deterministic_landscape_and_readable(day) -> None:
             s, "comparison", None, language="fr", today=TODAY, process_ids=[ids["BG"]]
         )
     assert one.data == two.data
-    import io
-
     reader = PdfReader(io.BytesIO(one.data))
     box = reader.pages[0].mediabox
     assert box.width > box.height  # landscape: one column per process
@@ -439,3 +438,28 @@ def test_report_is_deterministic_landscape_and_readable(day) -> None:
                      "Schulze (Condorcet)", "Giuria dei cittadini", "Quotas met"):  # fmt: skip
         assert expected in text, expected
     assert "Община Габрово" in PdfReader(io.BytesIO(bg.data)).pages[0].extract_text()
+
+
+def test_documents_area_offers_all_processes_then_each(day) -> None:
+    from app.facilitation.reports import comparison
+
+    ws, ids = day
+    with ws.session() as s:
+        choices = reports.subject_choices(s, "comparison")
+        everything = reports.build_pdf(s, "comparison", choices[0][0], language="en", today=TODAY)
+        alone = reports.build_pdf(s, "comparison", ids["IT"], language="en", today=TODAY)
+        assert comparison.find(s, "Зелени") == ids["BG"]
+    assert choices[0] == (uuid.UUID(int=0), "All processes (3)")
+    assert [c[0] for c in choices[1:]] == [ids["IT"], ids["FR"], ids["BG"]]
+    read = lambda pdf: "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)  # noqa: E731
+    assert "Община Габрово" in read(everything)
+    assert "Община Габрово" not in read(alone) and "Castelnuovo" in read(alone)
+
+
+def test_text_table_wraps_long_values(day) -> None:
+    from app.commands.exchange_compare import table
+
+    ws, _ids = day
+    text = table(compare(ws), width=100)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "Schulze" in text and "(Condorcet)" in text and "│" in text
