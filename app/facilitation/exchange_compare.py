@@ -867,8 +867,8 @@ def _outcomes(p: ProcessComparison) -> str:
             outcome = ", ".join(v.winners)
         elif v.status == "open":
             outcome = _("still open")
-        else:
-            outcome = NONE
+        else:  # counted, and nothing won (e.g. a proposal rejected)
+            outcome = _("no winner")
         lines.append(f"{v.question}: {outcome}")
     return "\n".join(lines) or NONE
 
