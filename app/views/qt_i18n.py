@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QRect, QTranslator
+from PySide6.QtWidgets import QListWidget, QStyle, QStyleOptionViewItem
 
 from app import i18n
 
@@ -51,3 +52,29 @@ def format_datetime(moment: datetime | None) -> str:
     locale = QLocale()
     pattern = _four_digit_year(locale.dateTimeFormat(QLocale.FormatType.ShortFormat))
     return locale.toString(moment.astimezone(), pattern)
+
+
+def fit_sidebar(sidebar: QListWidget, minimum: int = 230) -> int:
+    """Widen a list of titles (the main window's sidebar) so its longest title shows whole in
+    the current language and style ("Съвместно изпълнение" in Bulgarian); returns the width."""
+    sidebar.ensurePolished()
+    option = QStyleOptionViewItem()
+    option.initFrom(sidebar)
+    option.rect = QRect(0, 0, 1000, 40)
+    option.features = (
+        QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        | QStyleOptionViewItem.ViewItemFeature.HasDecoration
+    )
+    option.decorationSize = sidebar.iconSize()
+    text = sidebar.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, sidebar)
+    chrome = option.rect.width() - text.width() + 2 * sidebar.frameWidth() + 2
+    widest = max(
+        (
+            sidebar.fontMetrics().horizontalAdvance(sidebar.item(i).text())
+            for i in range(sidebar.count())
+        ),
+        default=0,
+    )
+    width = max(minimum, widest + chrome)
+    sidebar.setFixedWidth(width)
+    return width
