@@ -204,6 +204,7 @@ TEXT_COLUMNS = (
 )  # fmt: skip
 
 
+@pytest.mark.sqlite_only(reason="searches the workspace file's bytes for erased data")
 def test_erasure_keeps_every_count_exact_and_no_personal_data(demo, demo_path: Path) -> None:
     with demo.session() as s:
         before = _aggregates(s)

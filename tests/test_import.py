@@ -746,6 +746,7 @@ def test_import_keeps_working_when_run_twice_with_new_codes(demo, tmp_path: Path
     assert len(codes) == len(set(codes)) == 66
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's index list")
 def test_a_refused_large_import_keeps_every_index(demo, tmp_path, monkeypatch) -> None:
     """Large files have their indexes rebuilt once at the end; a refusal must roll the drop
     back with everything else."""

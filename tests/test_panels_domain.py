@@ -143,6 +143,7 @@ def test_the_same_seed_on_another_computer_draws_the_same_people(demo_path, tmp_
     assert drawn[0] == drawn[1]
 
 
+@pytest.mark.sqlite_only(reason="tampers with the workspace file through sqlite3")
 def test_tampering_with_the_record_is_detected(demo) -> None:
     panel_id = _jury(demo)
     with demo.session() as s:

@@ -544,3 +544,60 @@ def test_instances_opening_an_empty_database_at_once(
     assert not failures, failures[0][-3000:]
     assert all(out.strip().endswith("opened") for out in outputs)
     assert alembic_revision(pg_server, pg_database) == [SCHEMA_HEAD]
+
+
+def test_a_closed_secret_vote_forgets_the_order_of_casting(pg_url: str) -> None:
+    """PostgreSQL stamps each row with its transaction (xmin) and keeps rows in the order
+    written: while a vote is open, a voter's mark and their ballot share a transaction.
+    Closing a secret vote rewrites both in one transaction, in random-key order."""
+    from app.facilitation import votes as V
+    from app.models import Attendance
+    from app.models import Session as WorkshopSession
+
+    with store.open_url(pg_url) as ws:
+        with ws.transaction() as s:
+            populate_demo(s)
+        with ws.session() as s:
+            workshop = s.scalars(
+                select(WorkshopSession).order_by(WorkshopSession.starts_at, WorkshopSession.id)
+            ).all()[1]
+            people = s.scalars(
+                select(Attendance.participant_id).where(Attendance.session_id == workshop.id)
+            ).all()[:12]
+            data = V.VoteData(
+                question="Quels aménagements ?",
+                method="approval",
+                options=[V.OptionData("Bancs"), V.OptionData("Arbres"), V.OptionData("Fontaine")],
+            )
+            vote_id = V.create_vote(s, workshop.id, data)
+            V.open_vote(s, vote_id)
+            for i, person in enumerate(people):  # voter i approves option i % 3 only
+                V.cast_ballot(s, vote_id, frozenset({i % 3}), voter_id=person)
+
+        def stamps(table: str) -> list[tuple[str, str]]:
+            with ws.engine.connect() as con:
+                return [
+                    tuple(map(str, row))
+                    for row in con.execute(
+                        text(f"SELECT xmin, ctid FROM {table} WHERE vote_id = :v"), {"v": vote_id}
+                    )
+                ]
+
+        # While open, each ballot has a transaction of its own, shared with a voter's mark.
+        assert len({xmin for xmin, _ctid in stamps("ballot")}) == len(people)
+        assert {x for x, _ in stamps("ballot")} == {x for x, _ in stamps("voter_mark")}
+        with ws.session() as s:
+            result = V.close_vote(s, vote_id)
+            assert V.verify_ballots(s, vote_id)
+        assert result.valid == len(people)
+        ballots, marks = stamps("ballot"), stamps("voter_mark")
+        assert len({x for x, _ in ballots} | {x for x, _ in marks}) == 1
+        with ws.engine.connect() as con:
+            stored = con.execute(
+                text("SELECT content, id FROM ballot WHERE vote_id = :v ORDER BY ctid"),
+                {"v": vote_id},
+            ).all()
+        assert [row.id for row in stored] == sorted(row.id for row in stored)
+        assert sorted(row.content for row in stored) == sorted(
+            f"[{i % 3}]" for i in range(len(people))
+        )

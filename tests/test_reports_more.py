@@ -498,6 +498,7 @@ def test_same_data_and_date_give_the_same_bytes_and_french_accents(built: Built)
             assert _subject(built, kind) in subject_ids(s, kind)
 
 
+@pytest.mark.sqlite_only(reason="drives the CLI on a workspace file")
 @pytest.mark.parametrize("kind", ["jury", "annual", "certificate"])
 def test_cli_round_trip(built: Built, demo_path, tmp_path, capsys, kind) -> None:
     built.ws.close(backup=False)
@@ -550,6 +551,7 @@ def test_certificate_with_a_logo_and_many_missions_stays_on_one_page(built: Buil
     assert "9 other missions" in text and "Total 19 30.5 h" in text
 
 
+@pytest.mark.sqlite_only(reason="drives the CLI on a workspace file")
 def test_cli_certificate_period_and_a_bad_date(built: Built, demo_path, tmp_path, capsys) -> None:
     built.ws.close(backup=False)
     out = tmp_path / "attestation.pdf"

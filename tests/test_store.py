@@ -46,6 +46,7 @@ def test_new_workspace_is_a_single_file_at_head(tmp_path: Path) -> None:
     assert meta["app_version_created"] == meta["app_version_last"]
 
 
+@pytest.mark.sqlite_only(reason="SQLite pragmas")
 def test_open_sets_pragmas(demo: store.Store) -> None:
     with demo.engine.connect() as con:
         assert con.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -216,6 +217,9 @@ def test_a_killed_instance_does_not_leave_the_workspace_locked(
 # --------------------------------------------------------------------------- copies, backups
 
 
+@pytest.mark.sqlite_only(
+    reason="copies a workspace file (a shared database is backed up with pg_dump)"
+)
 def test_copy_while_open_and_writing(demo: store.Store, tmp_path: Path) -> None:
     with demo.transaction() as s:
         s.add(Participant(first_name="Noé", last_name="Ménard"))
@@ -234,6 +238,7 @@ def test_copy_while_open_and_writing(demo: store.Store, tmp_path: Path) -> None:
     assert sorted(p.name for p in copy.parent.iterdir()) == ["copy.atelier"]
 
 
+@pytest.mark.sqlite_only(reason="copies a workspace file")
 def test_cancelled_copy_leaves_nothing(demo: store.Store, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(store, "BACKUP_STEP_PAGES", 1)
     token = CancelToken()
@@ -248,6 +253,7 @@ def test_cancelled_copy_leaves_nothing(demo: store.Store, tmp_path: Path, monkey
     assert list(target.iterdir()) == []
 
 
+@pytest.mark.sqlite_only(reason="copies a workspace file")
 def test_copy_onto_itself_is_refused(demo: store.Store) -> None:
     with pytest.raises(AtelierError, match="different file"):
         store.copy_to(demo, demo.path)

@@ -149,6 +149,7 @@ def run_json(capsys, *argv) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
+@pytest.mark.sqlite_only(reason="drives the CLI on a workspace file")
 def test_the_cli_round_trip(demo, tmp_path, capsys) -> None:
     ws_path = str(demo.path)
     session = str(_session_id(demo))

@@ -91,6 +91,9 @@ def test_an_invalid_ballot_is_refused_and_nothing_is_saved(demo) -> None:
         assert not V.has_voted(s, vote_id, people[0])
 
 
+@pytest.mark.sqlite_only(
+    reason="reads the storage order of the workspace file (PostgreSQL: see test_postgres.py)"
+)
 def test_the_order_of_voting_cannot_be_read_back_from_a_secret_vote(demo, demo_path) -> None:
     """Ballots of a secret vote carry no voter, no time, and no row number: the storage order
     is that of random keys, so who voted in which order says nothing about who voted what."""

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -339,6 +339,22 @@ def tally(
     )
 
 
+def _forget_casting_order(session: Session, vote_id: uuid.UUID) -> None:
+    """On PostgreSQL every row keeps the transaction that wrote it (``xmin``) and its place
+    in the table, so the order of casting, and a voter's mark written with their ballot,
+    could be read back. Closing a secret vote rewrites its ballots and marks in one
+    transaction, in the order of their random keys. (A workspace file keeps ballots in key
+    order already: no row numbers, no transaction ids.)"""
+    for table, key in (("ballot", "id"), ("voter_mark", "participant_id")):
+        session.execute(
+            text(
+                f"WITH gone AS (DELETE FROM {table} WHERE vote_id = :vote RETURNING *) "
+                f"INSERT INTO {table} SELECT * FROM gone ORDER BY {key}"
+            ),
+            {"vote": vote_id},
+        )
+
+
 def close_vote(
     session: Session, vote_id: uuid.UUID, *, decided_order: list[int] | None = None
 ) -> Result:
@@ -348,6 +364,8 @@ def close_vote(
         raise VoteError(_("Only an open vote can be closed."))
     result = tally(session, vote_id, decided_order=decided_order)
     _ballots_list, _blank, _spoiled, digest = _ballots(session, vote)
+    if vote.secret and session.get_bind().dialect.name == "postgresql":
+        _forget_casting_order(session, vote.id)
     document = result.as_dict()
     vote.status = "closed"
     vote.closed_at = utcnow()
