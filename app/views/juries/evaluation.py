@@ -43,7 +43,7 @@ from app.facilitation import sessions as S
 from app.i18n import _, ngettext
 from app.models import JURY_COLLEGES
 from app.store import Store
-from app.views import dialogs
+from app.views import dialogs, qt_i18n
 from app.views.dialogs import confirm
 from app.views.models.juries import (
     CandidateModel,
@@ -629,7 +629,7 @@ class EvaluationJuriesPage(QWidget):
         if decided:
             self.decided_label.setText(
                 _("Decision recorded on {when}; the jury can no longer change.").format(
-                    when=info.decided_at.astimezone().strftime("%d/%m/%Y %H:%M")
+                    when=qt_i18n.format_datetime(info.decided_at)
                 )
             )
         else:

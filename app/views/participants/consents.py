@@ -32,7 +32,7 @@ from app.facilitation.consent import (
 )
 from app.i18n import N_, _
 from app.store import Store
-from app.views import dialogs
+from app.views import dialogs, qt_i18n
 from app.views.models.base import Index, RowTableModel
 
 
@@ -53,9 +53,9 @@ class ConsentModel(RowTableModel):
         c = self._rows[index.row()]
         return (
             c.purpose_label,
-            c.given_on.strftime("%d/%m/%Y"),
+            qt_i18n.format_day(c.given_on),
             c.method_label,
-            c.withdrawn_on.strftime("%d/%m/%Y") if c.withdrawn_on else "",
+            qt_i18n.format_day(c.withdrawn_on),
         )[index.column()]
 
 

@@ -32,7 +32,7 @@ from app.facilitation import sessions as S
 from app.facilitation import votes
 from app.i18n import N_, _
 from app.store import Store
-from app.views import dialogs
+from app.views import dialogs, qt_i18n
 from app.views.dialogs import confirm
 from app.views.models.base import Index, RowTableModel
 
@@ -188,7 +188,9 @@ class VotesArea(QWidget):
         self.session_box.clear()
         for info in found:
             self.session_box.addItem(
-                f"{info.starts_at:%d/%m/%Y} · {info.title} ({info.process_title})", info.id
+                f"{qt_i18n.format_day(info.starts_at.astimezone().date())} · {info.title} "
+                f"({info.process_title})",
+                info.id,
             )
         at = self.session_box.findData(chosen) if chosen is not None else -1
         self.session_box.setCurrentIndex(at if at >= 0 else (0 if found else -1))
