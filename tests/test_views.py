@@ -69,6 +69,7 @@ def test_sidebar_lists_every_area_in_french(window: MainWindow) -> None:
         "Jurys",
         "Comités",
         "Co-réalisation",
+        "Journée d’échanges",
         "Documents",
     ]
     assert window.menuBar().actions()[0].text() == "&Fichier"
