@@ -153,7 +153,7 @@ def _common(parser: argparse.ArgumentParser, default=None) -> None:
         "--lang",
         choices=sorted(i18n.LANGUAGES),
         default=default,
-        help=_("language of messages (fr, en)"),
+        help=_("language of messages (fr, en, it, es, bg)"),
     )
 
 
