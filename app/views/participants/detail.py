@@ -21,14 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import AtelierError
+from app.facilitation.conflicts import EditConflict
 from app.facilitation.participants import (
     ParticipantData,
+    participant_conflict,
     participant_detail,
+    participant_version,
     stakeholder_choices,
 )
 from app.facilitation.vocabularies import Vocabulary, load_vocabularies
 from app.i18n import _, ngettext
 from app.store import Store
+from app.views import conflict as conflict_dialog
 from app.views.participants.consents import ConsentsPanel
 
 NO_YEAR = 1899  # the spin box's "no value" position
@@ -36,7 +41,10 @@ NO_YEAR = 1899  # the spin box's "no value" position
 
 class ParticipantDetail(QWidget):
     """Edits one participant, or a new one. Emits ``save_requested(participant_id or None,
-    data)``; the area turns it into an undoable command."""
+    data)``; the area turns it into an undoable command.
+
+    It remembers the version of the participant it shows: when someone else saved the same
+    person meanwhile, saving opens the conflict dialog first (keep mine, or take theirs)."""
 
     save_requested = Signal(object, object)
 
@@ -44,6 +52,8 @@ class ParticipantDetail(QWidget):
         super().__init__(parent)
         self.store = store
         self.participant_id: uuid.UUID | None = None
+        #: The version shown (optimistic locking), None for a new participant.
+        self.version: int | None = None
         with store.session() as session:
             self.vocabularies: dict[str, Vocabulary] = load_vocabularies(session)
 
@@ -157,6 +167,7 @@ class ParticipantDetail(QWidget):
     def show_participant(self, participant_id: uuid.UUID) -> None:
         with self.store.session() as session:
             detail = participant_detail(session, participant_id)
+            self.version = participant_version(session, participant_id)
         self.participant_id = participant_id
         self._fill(detail.data)
         self.heading.setText(f"{detail.data.first_name} {detail.data.last_name}".strip())
@@ -194,6 +205,7 @@ class ParticipantDetail(QWidget):
 
     def show_new(self) -> None:
         self.participant_id = None
+        self.version = None
         self._fill(ParticipantData())
         self.heading.setText(_("New participant"))
         self.code.setText(_("(given when saved)"))
@@ -243,4 +255,38 @@ class ParticipantDetail(QWidget):
         )  # fmt: skip
 
     def request_save(self) -> None:
-        self.save_requested.emit(self.participant_id, self.data())
+        data = self.data()
+        found = self._conflict(data)
+        if found is not None:
+            choice = conflict_dialog.resolve(self, found)
+            if choice is None:
+                return  # back to editing, nothing saved, nothing lost
+            if choice == conflict_dialog.TAKE_STORED:
+                self.show_participant(self.participant_id)
+                return
+            # Keep mine: saved over the version now stored.
+        self.save_requested.emit(self.participant_id, data)
+        self._reread_version()
+
+    def _conflict(self, data: ParticipantData) -> EditConflict | None:
+        """The conflict when someone else saved this participant since it was shown."""
+        if self.participant_id is None or self.version is None:
+            return None
+        try:
+            with self.store.session() as session:
+                if participant_version(session, self.participant_id) == self.version:
+                    return None
+                return participant_conflict(
+                    session, self.participant_id, data.cleaned(), self.version
+                )
+        except AtelierError:
+            return None  # bad input or a deleted participant: the save says so
+
+    def _reread_version(self) -> None:
+        if self.participant_id is None:
+            return
+        try:
+            with self.store.session() as session:
+                self.version = participant_version(session, self.participant_id)
+        except AtelierError:
+            self.version = None
