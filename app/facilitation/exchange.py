@@ -156,23 +156,22 @@ def decode_rows(name: str, rows: list[dict], uuids: dict | None = None) -> list[
     """:func:`decode_row` for many rows at once, faster: only non-text columns are converted,
     and a UUID seen before (``uuids``, shared between tables) is not parsed again."""
     cache: dict = {} if uuids is None else uuids
-
-    def as_uuid(text):
-        found = cache.get(text)
-        if found is None:
-            found = cache[text] = uuid.UUID(text)
-        return found
-
-    converters = [
-        (key, as_uuid if kind is uuid.UUID else kind)
-        for key, kind in _decoders(name).items()
-        if kind is not str
-    ]
-    texts = [key for key, kind in _decoders(name).items() if kind is str]
+    known = cache.get
+    decoders = _decoders(name)
+    ids = [key for key, kind in decoders.items() if kind is uuid.UUID]
+    converters = [(k, f) for k, f in decoders.items() if f is not str and f is not uuid.UUID]
+    texts = [key for key, kind in decoders.items() if kind is str]
     out = []
     for row in rows:
         new = dict(row)
         new.pop(MASK, None)
+        for key in ids:
+            value = new.get(key)
+            if value is not None:
+                found = known(value)
+                if found is None:
+                    found = cache[value] = uuid.UUID(value)
+                new[key] = found
         for key, convert in converters:
             value = new.get(key)
             if value is not None:

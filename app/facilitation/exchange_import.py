@@ -539,17 +539,23 @@ def _bulk_insert(session: Session, t, rows: list[dict]) -> bool:
     order = list(compiled.positiontup or ()) if compiled.positional else names
     if set(params) != set(names) or sorted(order) != sorted(names):
         return False
-    steps = [(n, processors[n]) for n in order]
     bound = [params[n] for n in order]
-
-    def convert(row: dict):
-        if fixed:
-            row = {**row, **fixed}
-        values = [p(row[n]) if p else row[n] for n, p in steps]
-        return tuple(values) if compiled.positional else dict(zip(bound, values, strict=True))
-
     for batch in _chunks(rows, INSERT_BATCH * 5):
-        conn.exec_driver_sql(compiled.string, [convert(r) for r in batch])
+        # Column by column: each type's processor mapped over its values, as Core would.
+        columns = []
+        for n in order:
+            values = [r[n] for r in batch] if n not in fixed else [fixed[n]] * len(batch)
+            process = processors[n]
+            if process is not None:
+                values = list(map(process, values))
+            columns.append(values)
+        if compiled.positional:
+            params_list = list(zip(*columns, strict=True))
+        else:
+            params_list = [
+                dict(zip(bound, values, strict=True)) for values in zip(*columns, strict=True)
+            ]
+        conn.exec_driver_sql(compiled.string, params_list)
     return True
 
 
