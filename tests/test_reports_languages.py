@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import uuid
 from pathlib import Path
 
@@ -165,3 +166,40 @@ def _font_names(reader: PdfReader) -> set[str]:
             resources.get("/XObject"),
         )
     return used
+
+
+def test_a_vote_closed_in_french_is_described_in_the_document_language(demo) -> None:
+    """Round descriptions are frozen in the closing language; the summary words them again
+    in the document's language, with the same figures."""
+    from app.facilitation import votes as V
+
+    with demo.session() as s:
+        first = S.process_overview(s)[0].sessions[0].id
+    with i18n.language("fr"):
+        vote_ids = add_sample_votes(demo, first)
+    with demo.session() as s:
+        irv = vote_ids[1]
+        frozen = V.frozen_result(s, irv)
+        assert frozen["details"]["rounds"][0]["description"].startswith("Tour 1")
+        with i18n.language("bg"):
+            worded = V.worded_result(s, irv)
+        assert worded["details"]["rounds"][0]["description"].startswith("Кръг 1")
+        assert (worded["winners"], worded["scores"], worded["order"]) == (
+            frozen["winners"],
+            frozen["scores"],
+            frozen["order"],
+        )
+        for language, round_one in (("bg", "Кръг 1"), ("it", "Turno 1"), ("es", "Ronda 1")):
+            pdf = reports.build_pdf(s, "session", first, language=language, today=DAY)
+            text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+            assert "Tour 1" not in text and round_one in text, language
+        # a frozen result whose ballots no longer give the same figures is printed as frozen
+        vote = V.get_vote(s, irv)
+        document = json.loads(vote.result)
+        document["scores"] = {k: v + 1 for k, v in document["scores"].items()}
+        vote.result = V.canonical(document)
+        s.commit()
+        with i18n.language("bg"):
+            assert V.worded_result(s, irv)["details"]["rounds"][0]["description"].startswith(
+                "Tour 1"
+            )

@@ -406,6 +406,39 @@ def frozen_result(session: Session, vote_id: uuid.UUID) -> dict | None:
     return json.loads(vote.result) if vote.result else None
 
 
+def worded_result(session: Session, vote_id: uuid.UUID) -> dict | None:
+    """The frozen result with its sentences (rounds, tie contexts, explanation) in the current
+    language, for documents printed in another language than the one the vote was closed in.
+
+    The same ballots are counted again with the same tie-break seed and the facilitators'
+    recorded order; when every figure agrees with the frozen result, the recount (same
+    figures, the reader's words) is returned, else the frozen result as it is.
+    """
+    document = frozen_result(session, vote_id)
+    if document is None:
+        return None
+    decided: list[int] = []
+    for tie in document.get("ties") or []:
+        if tie.get("rule") == "decision":
+            decided += [o for o in tie.get("order", []) if o not in decided]
+    try:
+        again = json.loads(
+            canonical(tally(session, vote_id, decided_order=decided or None).as_dict())
+        )
+    except AtelierError:
+        return document
+    return again if _figures(again) == _figures(document) else document
+
+
+def _figures(value: Any) -> Any:
+    """``value`` without its words: every text blanked, every number and structure kept."""
+    if isinstance(value, dict):
+        return {k: _figures(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_figures(v) for v in value]
+    return "" if isinstance(value, str) else value
+
+
 def verify_ballots(session: Session, vote_id: uuid.UUID) -> bool:
     """True when the ballots still hash to what was recorded at closing."""
     vote = get_vote(session, vote_id)

@@ -267,7 +267,7 @@ def _vote(session: Session, info: votes.VoteInfo, number: int, lead: list | None
             .strip()
         )
     )
-    document = votes.frozen_result(session, info.id)
+    document = votes.worded_result(session, info.id)  # its sentences in the document's language
     if document is None:
         story.append(
             style.para(
