@@ -2,6 +2,7 @@
 
     python tools/screenshots.py                  French and English, into docs/screenshots/
     python tools/screenshots.py --lang fr        one language only
+    python tools/screenshots.py --lang bg it     partner languages, into docs/screenshots/partners/
     python tools/screenshots.py --out DIR        somewhere else
     python tools/screenshots.py --guide          also the pictures of the in-app guide
 
@@ -42,7 +43,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
-LANGUAGES = ("fr", "en")
+#: Every language the app ships; the docs show French and English (the default).
+LANGUAGES = ("fr", "en", "it", "es", "bg")
+DEFAULT_LANGUAGES = ("fr", "en")
+#: Where pictures of the partner languages (it, es, bg) go unless --out says otherwise.
+PARTNERS_OUT = DEFAULT_OUT / "partners"
 SIZE = (1100, 700)
 #: area key → file name stem
 SHOTS = (("processes", "main-window"), ("participants", "participants"), ("votes", "votes"))
@@ -698,28 +703,33 @@ def child_env(home: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lang", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--lang", nargs="+", choices=LANGUAGES, default=list(DEFAULT_LANGUAGES))
+    parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
         "--guide", action="store_true", help=f"also write the guide's pictures into {GUIDE_OUT}"
     )
     parser.add_argument("--child", choices=LANGUAGES, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    out = args.out.resolve()
+
+    def out_for(language: str) -> Path:
+        if args.out is not None:
+            return args.out.resolve()
+        return DEFAULT_OUT if language in DEFAULT_LANGUAGES else PARTNERS_OUT
 
     if args.child:  # inside the per-language process
-        saved = render(args.child, out, args.folder, guide=args.guide)
+        saved = render(args.child, out_for(args.child), args.folder, guide=args.guide)
         if args.guide:
             saved += write_guide_pictures(saved, args.child, GUIDE_OUT)
         for target in saved:
             print(target)
         return 0
 
-    out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(WORK_DIR, ignore_errors=True)
     try:
         for language in args.lang:
+            out = out_for(language)
+            out.mkdir(parents=True, exist_ok=True)
             # The same folder for every language, emptied in between: one status bar text.
             shutil.rmtree(WORK_DIR, ignore_errors=True)
             folder = WORK_DIR
