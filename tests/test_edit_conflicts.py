@@ -17,7 +17,6 @@ from app.facilitation import committees as C
 from app.facilitation import sessions as S
 from app.facilitation.conflicts import EditConflict
 from app.facilitation.participants import (
-    ParticipantData,
     participant_data,
     participant_version,
     update_participant,
@@ -152,3 +151,43 @@ def test_processes_committees_and_decisions_are_versioned_too(workspace) -> None
     with workspace.session() as s:
         assert s.get(Process, process.id).title == "Budget 2027"
         assert C.committee_data(s, committee.id).title == "Comité A"
+
+
+def test_the_command_line_reports_a_conflict(tmp_path, capsys) -> None:
+    import json
+
+    from app import store
+    from app.cli import main
+
+    path = tmp_path / "cli.atelier"
+    with store.create_workspace(path, backup_count=0) as ws, ws.session() as s:
+        process = S.create_process(s, S.ProcessData(title="Place du marché"))
+        committee = C.create_committee(s, C.CommitteeData(process.id, "Comité de suivi"))
+        action = A.create_action(s, committee.id, A.ActionData(title="Bancs"))
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(["--lang", "en", "committee", "update-action", str(path), *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _err = run(str(action.id), "--status", "in_progress", "--if-version", "1", "--json")
+    assert code == 0 and json.loads(out)["action"]["version"] == 2
+    # Someone saved version 2 meanwhile: a save meant for version 1 is refused, both shown.
+    code, out, err = run(
+        str(action.id), "--status", "done", "--notes", "posés", "--if-version", "1"
+    )
+    assert code == 1 and out == ""
+    assert "changed by someone else" in err and "Nothing was saved" in err
+    assert "* Status  yours: Done  saved: In progress" in err
+    assert "--if-version 2" in err
+    code, out, _err = run(str(action.id), "--status", "done", "--if-version", "1", "--json")
+    report = json.loads(out)
+    assert code == 1 and report["error"] == "edit_conflict"
+    assert (report["expected_version"], report["stored_version"]) == (1, 2)
+    assert report["fields"] == [
+        {"field": "status", "yours": "Done", "stored": "In progress", "differs": True}
+    ]
+    with store.open_workspace(path, backup_count=0) as ws, ws.session() as s:
+        assert A.action_info(s, action.id).data.status == "in_progress"
+    code, out, _err = run(str(action.id), "--status", "done", "--if-version", "2")
+    assert code == 0

@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 
 from app.commands.common import open_for_reading, open_for_writing, print_json, write_csv
+from app.commands.conflicts import report_conflict
 from app.commands.processes import parse_day
 from app.commands.sessions import local, parse_moment
 from app.errors import AtelierError
@@ -43,6 +44,7 @@ from app.facilitation import committees as C
 from app.facilitation import indicators as I
 from app.facilitation import labels
 from app.facilitation import sessions as S
+from app.facilitation.conflicts import EditConflict
 from app.facilitation.participants import find_participant
 from app.i18n import _, ngettext
 from app.models import (
@@ -402,7 +404,16 @@ def cmd_update_action(args: argparse.Namespace) -> int:
             meeting_id = S.find_session(session, args.meeting)
             result = A.record_review(session, meeting_id, action_id, changes, author=args.author)
         else:
-            result = A.update_action(session, action_id, changes, author=args.author)
+            try:
+                result = A.update_action(
+                    session,
+                    action_id,
+                    changes,
+                    author=args.author,
+                    expected_version=args.if_version,
+                )
+            except EditConflict as conflict:
+                return report_conflict(conflict, as_json=args.json)
     if args.json:
         print_json(
             {
@@ -718,6 +729,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     upd.add_argument("--owner", help=_("new owner: a member or any name (empty: nobody)"))
     upd.add_argument("--due", metavar="DAY", help=_("new due date (empty: none)"))
     upd.add_argument("--status", choices=ACTION_STATUSES, help=_("new status"))
+    upd.add_argument(
+        "--if-version", type=int, metavar="N",
+        help=_("save only if the action is still at version N (as last shown); "
+               "else both versions are shown and nothing is saved"),
+    )  # fmt: skip
     upd.add_argument("--progress", type=int, help=_("new progress in %%"))
     upd.add_argument("--notes", help=_("new notes"))
     upd.add_argument("--author", help=_("who makes the change (kept in the history)"))

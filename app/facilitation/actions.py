@@ -221,6 +221,7 @@ class ActionInfo:
             "notes": d.notes,
             "decision_id": str(d.decision_id) if d.decision_id else None,
             "overdue": self.overdue,
+            "version": self.version,
         }
 
 
