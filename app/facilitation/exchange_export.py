@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Date, Uuid, func, select, union
+from sqlalchemy import Date, String, Uuid, func, select, type_coerce, union
 from sqlalchemy.orm import Session
 
 from app import __version__
@@ -293,25 +293,47 @@ def sharing_summary(session: Session, process_id: uuid.UUID) -> SharingSummary:
 def _collect(session: Session, process_id: uuid.UUID, cancel: CancelToken, progress: Progress):
     filters = _filters(process_id)
     rows: dict[str, list[dict]] = {}
+    texts: dict = {}  # stored UUID -> its text, shared by every table (references repeat)
     for n, name in enumerate(TABLES):
         cancel.check()
         t = M[name]
         cols = [t.c[c] for c in exported_columns(name)]
-        query = select(*cols).where(filters[name])
-        pk = list(t.primary_key.columns)
-        query = query.order_by(*pk)
+        # UUIDs are read as stored and written out as text, without a UUID object between.
+        selected = [type_coerce(c, String).label(c.name) if _is_uuid(c) else c for c in cols]
+        query = select(*selected).where(filters[name]).order_by(*t.primary_key.columns)
         names = [c.name for c in cols]
-        plain = [i for i, c in enumerate(cols) if not _needs_encoding(c)]
-        if len(plain) == len(cols):
-            rows[name] = [dict(zip(names, r, strict=True)) for r in session.execute(query)]
-        else:
-            rows[name] = [
-                {k: (v if v is None or i in plain else encode(v)) for i, (k, v) in
-                 enumerate(zip(names, r, strict=True))}
-                for r in session.execute(query)
-            ]  # fmt: skip
+        found = session.execute(query).all()
+        by_column = list(zip(*found, strict=True)) if found else [()] * len(cols)
+        columns = []
+        for c, values in zip(cols, by_column, strict=True):
+            if _is_uuid(c):
+                values = [_uuid_text(v, texts) for v in values]
+            elif _needs_encoding(c):
+                values = [None if v is None else encode(v) for v in values]
+            columns.append(values)
+        rows[name] = [dict(zip(names, r, strict=True)) for r in zip(*columns, strict=True)]
         progress(n + 1, len(TABLES) + 2)
     return rows
+
+
+def _is_uuid(column) -> bool:
+    return isinstance(column.type, Uuid)
+
+
+def _uuid_text(value, texts: dict) -> str | None:
+    """The canonical text of a UUID as the database gave it (32 hex digits on SQLite, a UUID
+    object from a native type)."""
+    if value is None:
+        return None
+    found = texts.get(value)
+    if found is None:
+        if isinstance(value, str) and len(value) == 32:
+            v = value.lower()
+            found = f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+        else:
+            found = str(uuid.UUID(str(value)))
+        texts[value] = found
+    return found
 
 
 def _needs_encoding(column) -> bool:
