@@ -605,3 +605,24 @@ def test_every_exchanged_table_has_a_name_for_people():
     assert set(E.TABLES) <= set(E.TABLE_LABELS)
     assert E.table_label("attendance") == "Sign-ins"
     assert E.field_label("due_on") == "Due date" and E.field_label("odd_column") == "odd_column"
+
+
+def test_a_bundle_travels_through_a_postgresql_store_and_back(two, pg_store):
+    """The fast paths (driver executemany, UUIDs read as stored) work on PostgreSQL too."""
+    a, b, pid, tmp = two
+    to_pg, from_pg = tmp / "to-pg.atelier-bundle", tmp / "from-pg.atelier-bundle"
+    shared = pg_store()
+    export(a, pid, to_pg)
+    report = apply(shared, to_pg)
+    assert report.plan.added["participant"] == count(a, Participant) == count(shared, Participant)
+    assert snapshot(a, pid) == snapshot(shared, pid)
+    assert apply(shared, to_pg).plan.changes_nothing
+    with a.session() as s:
+        action_id = s.scalars(select(Action.id).order_by(Action.title)).first()
+    touch(shared, Action, action_id, title="Changée sur le serveur partagé", progress=70)
+    export(shared, pid, from_pg)
+    back = apply(a, from_pg)
+    assert back.plan.updated.get("action") == 1 and not back.plan.conflicts
+    assert snapshot(a, pid) == snapshot(shared, pid)
+    apply(b, from_pg)
+    assert snapshot(b, pid) == snapshot(shared, pid)
