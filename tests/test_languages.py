@@ -148,3 +148,48 @@ def test_dates_in_lists_have_four_digit_years(qapp, language, day, moment) -> No
         assert local_datetime(local.astimezone(UTC)) == moment
     finally:
         qt_i18n.apply_language("en")
+
+
+@pytest.mark.parametrize(
+    ("language", "best"), [("bg", "Отлично"), ("it", "Ottimo"), ("es", "Muy bien"), ("fr", None)]
+)
+def test_a_majority_judgment_vote_gets_grades_in_the_facilitators_language(
+    qtbot, demo, language, best
+) -> None:
+    """Grades are data stored with the vote: named in the language it was created in, they
+    are printed on its paper ballots in that language."""
+    from datetime import date
+
+    from app.facilitation import reports, votes
+    from app.facilitation import sessions as S
+    from app.views.votes.create import CreateVoteDialog
+
+    with demo.session() as s:
+        session_id = S.process_overview(s)[0].sessions[0].id
+    qt_i18n.apply_language(language)
+    try:
+        dialog = CreateVoteDialog(demo, session_id)
+        qtbot.addWidget(dialog)
+        dialog.question.setText("Quel aménagement ?")
+        dialog.method.setCurrentIndex(dialog.method.findData("majority_judgment"))
+        for title in ("Bancs", "Arbres"):
+            dialog.add_option(title)
+        dialog.accept()
+        with demo.session() as s:
+            info = votes.vote_info(s, dialog.vote_id)
+            assert info.rules.get("grades", [None])[0] == best
+            if best:
+                pdf = reports.build_pdf(
+                    s, "ballots", dialog.vote_id, language=language, today=date(2026, 9, 1)
+                )
+                assert best in pdf_text(pdf.data)
+    finally:
+        qt_i18n.apply_language("en")
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

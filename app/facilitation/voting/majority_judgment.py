@@ -61,6 +61,20 @@ from app.i18n import N_, _
 #: The French grading scale used by default, best first. Data, not interface text: a
 #: workshop can choose its own names, and these are the ones printed on the ballot.
 DEFAULT_GRADES = ["Très bien", "Bien", "Assez bien", "Passable", "Insuffisant", "À rejeter"]
+#: The same six steps as people name them in the partner languages: a vote created in the app in
+#: one of them stores these names in its rules (still data: printed on its ballots as stored).
+GRADES_BY_LANGUAGE = {
+    "it": ["Ottimo", "Buono", "Discreto", "Sufficiente", "Insufficiente", "Da respingere"],
+    "es": ["Muy bien", "Bien", "Bastante bien", "Aceptable", "Insuficiente", "A rechazar"],
+    "bg": ["Отлично", "Много добре", "Добре", "Задоволително", "Незадоволително", "За отхвърляне"],
+}
+
+
+def default_grades(language: str) -> list[str]:
+    """The grading scale a new vote gets in ``language`` (French and English: the French one)."""
+    return list(GRADES_BY_LANGUAGE.get(language, DEFAULT_GRADES))
+
+
 TIE_MJ = N_("options with identical merit profiles")
 
 

@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import i18n
 from app.errors import AtelierError
 from app.facilitation import votes
 from app.facilitation.voting import registry
 from app.facilitation.voting.base import TieBreaker
+from app.facilitation.voting.majority_judgment import GRADES_BY_LANGUAGE, default_grades
 from app.i18n import N_, _
 from app.store import Store
 from app.views import dialogs
@@ -257,6 +259,9 @@ class CreateVoteDialog(QDialog):
                     ) from None
             options.append(votes.OptionData(title, None, number))
         rules = self.rules()
+        if name == "majority_judgment" and i18n.current_language() in GRADES_BY_LANGUAGE:
+            # grades named in the facilitators' language, stored with the vote
+            rules.setdefault("grades", default_grades(i18n.current_language()))
         if name in BUDGET_METHODS:
             # Stored in the rules too: cast_ballot checks each ballot against the stored rules
             # alone, and a budget method refuses rules without costs.
