@@ -3,16 +3,27 @@
     python installer/build.py            build, then print the size
     python installer/build.py --smoke    build, then run the frozen program end to end
     python installer/build.py --smoke --no-build   smoke-test an existing build
+    python installer/build.py --with-openblas      bundle numpy as installed (28 MB more)
 
 PyInstaller comes from the ``build`` extra (``pip install -e '.[build]'``); it is installed into
 the running environment if missing. Exit code 0 if everything passed, 1 otherwise.
+
+On Linux the bundle gets numpy built from source without BLAS/LAPACK (the app's arrays are
+small; numpy falls back on its own loops and lapack_lite) instead of the PyPI wheel, whose
+OpenBLAS, gfortran and quadmath weigh 28 MB. The same numpy version as the environment's is
+compiled once (about ten minutes on two cores; needs a C/C++ compiler and PyPI) and kept in
+the user cache (``~/.cache/atelier-citoyen/build``); if that fails the build goes on with the
+installed numpy and says so.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
+import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,14 +57,72 @@ def ensure_pyinstaller() -> None:
         subprocess.run([sys.executable, "-m", "pip", "install", *requirements], check=True)
 
 
-def build(dist: Path, work: Path) -> None:
+#: Meson options of numpy's source build: no BLAS, no LAPACK (lapack_lite instead), and no
+#: extra SIMD variants (smaller and faster to build; the baseline SIMD stays).
+NUMPY_WITHOUT_BLAS = (
+    "-Csetup-args=-Dblas=none",
+    "-Csetup-args=-Dlapack=none",
+    "-Csetup-args=-Dallow-noblas=true",
+    "-Csetup-args=-Dcpu-dispatch=none",
+)
+
+
+def build_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "atelier-citoyen" / "build"
+
+
+def numpy_without_blas(cache: Path) -> Path | None:
+    """A folder holding numpy (the environment's version) built without BLAS, to put first on
+    PyInstaller's path; built on first use with pip. None if it cannot be had."""
+    version = importlib.metadata.version("numpy")
+    tag = f"cp{sys.version_info.major}{sys.version_info.minor}-{platform.machine()}"
+    target = cache / f"numpy-{version}-noblas-{tag}"
+    if (target / "numpy" / "__init__.py").is_file():
+        return target
+    print(f"Building numpy {version} without BLAS (once; kept in {target})...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="atelier-numpy-") as tmp:
+        nice = ["nice", "-n", "10"] if shutil.which("nice") else []
+        pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-cache-dir"]
+        wheel = [*nice, *pip, "wheel", f"numpy=={version}", "--no-binary", "numpy",
+                 "--no-deps", "--wheel-dir", tmp, *NUMPY_WITHOUT_BLAS]  # fmt: skip
+        try:
+            subprocess.run(wheel, check=True)
+            wheels = sorted(Path(tmp).glob("numpy-*.whl"))
+            if not wheels:
+                raise subprocess.CalledProcessError(1, wheel)
+            partial = target.with_name(target.name + ".partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            install = [*pip, "install", "--no-deps", "--target", str(partial), str(wheels[0])]
+            subprocess.run(install, check=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            print(
+                f"WARNING: numpy without BLAS could not be built ({exc}); the bundle keeps "
+                "the installed numpy and its OpenBLAS (28 MB more).",
+                flush=True,
+            )
+            return None
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
+    return target
+
+
+def build(dist: Path, work: Path, openblas: bool = False) -> None:
     ensure_pyinstaller()
+    env = dict(os.environ)
+    if sys.platform.startswith("linux") and not openblas:
+        numpy_folder = numpy_without_blas(build_cache())
+        if numpy_folder is not None:
+            print(f"numpy without BLAS: {numpy_folder}", flush=True)
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(numpy_folder), *filter(None, [env.get("PYTHONPATH")])]
+            )
     command = [
         sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
         "--distpath", str(dist), "--workpath", str(work), str(SPEC),
     ]  # fmt: skip
     print("+ " + " ".join(command), flush=True)
-    subprocess.run(command, check=True, cwd=ROOT)
+    subprocess.run(command, check=True, cwd=ROOT, env=env)
 
 
 def folder_size(folder: Path) -> int:
@@ -97,7 +166,8 @@ def run(program: Path, *args: str, env: dict, timeout: float = 120) -> str:
 
 
 def smoke(folder: Path) -> None:
-    """--version, init, demo, a PDF report of the demo, the main window for 3 s offscreen."""
+    """--version, init, demo, a PDF report of the demo, the main window for 3 s offscreen, then
+    the self-check inside the program (``atelier --self-check``)."""
     program = executable(folder)
     if not program.exists():
         raise SmokeFailure(f"no program at {program}: build first")
@@ -128,6 +198,13 @@ def smoke(folder: Path) -> None:
         out = run(program, str(demo), env=gui_env, timeout=60)
         if "window shown" not in out:
             raise SmokeFailure("the main window was never shown")
+        # Inside the program: every module, every PDF kind the demo has, logos, an XLSX
+        # import, a LEXIMIN draw, the main window's areas, ICU collation (installer/selfcheck.py).
+        out = run(program, "--self-check", str(tmp_path / "self-check"), env=env, timeout=300)
+        for line in out.splitlines():
+            print("    " + line, flush=True)
+        if "self-check passed" not in out:
+            raise SmokeFailure("the self-check did not pass:\n" + out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,10 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="use the existing build")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
+    parser.add_argument(
+        "--with-openblas",
+        action="store_true",
+        help="bundle the installed numpy and its OpenBLAS instead of numpy without BLAS",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if not args.no_build:
-        build(args.dist, args.work)
+        build(args.dist, args.work, openblas=args.with_openblas)
         print(f"Built in {time.perf_counter() - started:.0f} s", flush=True)
     folder = args.dist / "atelier"
     if folder.is_dir():

@@ -6,10 +6,11 @@ data library) is needed, and a step whose tool is missing is skipped, not failed
 
 - :func:`unreachable`: shared libraries no kept module or plugin links to (e.g. what the GTK
   platform theme pulled in before the spec dropped it);
-- :func:`strip_debug`: debug sections of the Python extension modules (the Python interpreter
-  here and SQLAlchemy's and Pillow's compiled modules carry them: 20 MB);
+- :func:`strip`: debug sections and static symbol tables (the Python interpreter built here,
+  SQLAlchemy's and Pillow's compiled modules, ICU: 23 MB); never on a file it would break;
 - :func:`icu_subset` / :func:`build_icu_data`: the ICU data Qt links to (31 MB) cut down to
-  the app's five languages and what Qt uses (collation, case mapping, time-zone names).
+  what Qt calls ICU for (collation, time-zone names, single-byte code pages) in the app's five
+  languages.
 """
 
 from __future__ import annotations
@@ -85,8 +86,9 @@ def unreachable(
 # --- Debug symbols ---------------------------------------------------------------------------
 
 
-def has_debug_info(path: str | Path) -> bool:
-    """Whether an ELF file has a .debug_info section (cheap test: its section names)."""
+def has_symbols(path: str | Path) -> bool:
+    """Whether an ELF file has sections a program never loads: debug information or the static
+    symbol table (.debug_*, .symtab). The dynamic symbols (.dynsym) are another section."""
     try:
         data = Path(path).read_bytes()
     except OSError:
@@ -99,21 +101,43 @@ def has_debug_info(path: str | Path) -> bool:
     for i in range(shnum):
         name = struct.unpack_from("<I", data, shoff + i * shentsize)[0]
         end = data.index(b"\0", names_offset + name)
-        if data[names_offset + name : end] == b".debug_info":
+        if data[names_offset + name : end] in (b".symtab", b".debug_info"):
             return True
     return False
 
 
-def strip_debug(src: str, copy: Path) -> str | None:
-    """A copy of ``src`` without its debug sections (``strip --strip-debug``), or None if it
-    has none, or no ``strip`` is at hand, or stripping failed."""
+def loadable(path: str | Path) -> bool:
+    """Whether the loader can map an ELF file's segments: each PT_LOAD within the file and its
+    offset congruent to its address modulo its alignment. ``strip`` breaks this on some files
+    that ``patchelf`` rewrote (numpy's OpenBLAS: "ELF load command address/offset not
+    page-aligned")."""
+    data = Path(path).read_bytes()
+    if data[:6] != b"\x7fELF\x02\x01":
+        return False
+    (phoff,) = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    for i in range(phnum):
+        kind, _flags, offset, vaddr, _paddr, filesz, _memsz, align = struct.unpack_from(
+            "<IIQQQQQQ", data, phoff + i * phentsize
+        )
+        if kind != 1:  # PT_LOAD
+            continue
+        if offset + filesz > len(data) or (align > 1 and (offset - vaddr) % align):
+            return False
+    return True
+
+
+def strip(src: str, copy: Path) -> str | None:
+    """A copy of ``src`` without debug sections and static symbols (``strip --strip-unneeded``:
+    what other files link to stays), or None if it has none, or no ``strip`` is at hand, or the
+    stripped copy would not load."""
     strip = shutil.which("strip")
-    if strip is None or not has_debug_info(src):
+    if strip is None or not has_symbols(src):
         return None
     copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src, copy)
-    result = subprocess.run([strip, "--strip-debug", str(copy)], capture_output=True)
-    if result.returncode != 0 or elf_needed(copy) != elf_needed(src):
+    result = subprocess.run([strip, "--strip-unneeded", str(copy)], capture_output=True)
+    if result.returncode != 0 or not loadable(copy) or elf_needed(copy) != elf_needed(src):
         return None
     return str(copy)
 
@@ -162,17 +186,25 @@ def icu_package(header: bytes, items: list[tuple[str, bytes]]) -> bytes:
     return header + toc + b"\xaa" * (data_start - len(toc)) + b"".join(blobs)
 
 
+#: ICU data Qt never reads: Qt calls ICU only for collation (ucol), time zones (ucal), code
+#: pages (ucnv) and case mapping (u_strToUpper: built into libicuuc). Break iteration,
+#: transliteration, names of languages, regions, currencies and units, number spelling,
+#: character names, IDNA and string preparation, spoof checks are Qt's own or unused.
+ICU_UNUSED_FOLDERS = ("brkitr", "translit", "lang", "region", "curr", "unit", "rbnf")
+ICU_UNUSED_FILES = ("unames.icu", "confusables.cfu", "confusablesWholeScript.cfu", "uts46.nrm")
+
+
 def keep_icu_item(name: str, languages: Iterable[str] = ICU_LANGUAGES, size: int = 0) -> bool:
     """Whether Qt needs this item of the ICU data for an app in ``languages``.
 
-    Kept: root and these languages' locale data (collation, names, currencies, time zones,
-    units, number spelling), the supplemental tables, normalization and case data, the
-    single-byte code pages. Dropped: other languages, transliteration, the word-break
-    dictionaries of Chinese, Japanese, Thai, Khmer, Lao and Burmese, the East Asian code pages.
+    Kept: collation and time-zone data of root and these languages, their locale data
+    (calendars), the supplemental tables, normalization, the single-byte code pages. Dropped:
+    other languages, what Qt does not use ICU for (:data:`ICU_UNUSED_FOLDERS`), the East Asian
+    code pages.
     """
     parts = name.split("/")[1:]
     stem, _dot, ext = parts[-1].rpartition(".")
-    if parts[0] == "translit" or ext == "dict":
+    if parts[0] in ICU_UNUSED_FOLDERS or parts[-1] in ICU_UNUSED_FILES or ext in ("dict", "spp"):
         return False
     if ext == "cnv":
         return size <= ICU_MAX_CONVERTER
