@@ -241,3 +241,29 @@ def test_the_file_menu_imports_a_bundle_and_the_areas_refresh(
     assert window.current_area() is not old_page  # rebuilt from the data
     assert count(b, Participant) == count(a, Participant)
     assert errors == []
+
+
+def test_a_cancelled_export_or_reading_says_so_and_leaves_nothing(qtbot, qloop, two, monkeypatch):
+    from app.facilitation import exchange_import as I
+
+    a, b, pid, tmp = two
+    target = tmp / "a" / "annule.atelier-bundle"
+
+    def cancelled(*args, cancel, **kwargs):
+        cancel.cancel()  # as the progress dialog's Cancel button does
+        cancel.check()
+
+    monkeypatch.setattr(X, "export_process", cancelled)
+    dialog = ExportBundleDialog(a, process_id=pid, path=target)
+    qtbot.addWidget(dialog)
+    click(dialog.export_button)
+    assert finish(qloop, dialog) is None
+    assert dialog.message.text() == "Export cancelled; nothing was written."
+    assert not target.exists() and dialog.export_button.isEnabled()
+
+    monkeypatch.setattr(I, "plan_import", cancelled)
+    preview = ImportBundleDialog(b, path=target)
+    qtbot.addWidget(preview)
+    assert finish(qloop, preview) is None
+    assert preview.error.text() == "Reading cancelled; nothing was imported."
+    assert not preview.import_button.isEnabled()

@@ -153,6 +153,15 @@ class ExportBundleDialog(QDialog):
             self._chosen_path = True
             self.path.setText(str(with_suffix(Path(name))))
 
+    def busy(self) -> bool:
+        """True while a job of this dialog runs (its progress dialog has the Cancel)."""
+        return self.pending is not None and not self.pending.done()
+
+    def reject(self) -> None:
+        if self.busy():  # closing now would leave the job without its dialog
+            return
+        super().reject()
+
     # ----------------------------------------------------------------- export
     def start_export(self) -> None:
         self.pending = track(self, self.export())

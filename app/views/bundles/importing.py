@@ -177,6 +177,15 @@ class ImportBundleDialog(QDialog):
         if path is not None:
             self.pending = track(self, self.load(Path(path)))
 
+    def busy(self) -> bool:
+        """True while a job of this dialog runs (its progress dialog has the Cancel)."""
+        return self.pending is not None and not self.pending.done()
+
+    def reject(self) -> None:
+        if self.busy():  # closing now would leave the job without its dialog
+            return
+        super().reject()
+
     # ----------------------------------------------------------------- preview
     def choose_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
