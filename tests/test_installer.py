@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import ctypes
+import importlib.metadata
 import importlib.util
 import os
 import pkgutil
@@ -452,3 +453,83 @@ def test_the_smoke_test_fails_on_a_missing_module_even_with_exit_code_0(tmp_path
         build.run(program, "--version", env=dict(os.environ))
     program.write_text("#!/bin/sh\necho 'Atelier Citoyen 9'\n", encoding="utf-8")
     assert build.run(program, "--version", env=dict(os.environ)) == "Atelier Citoyen 9\n"
+
+
+def test_numpy_without_blas_is_built_once_then_taken_from_the_cache(monkeypatch, tmp_path):
+    build = load_build_script()
+    version = importlib.metadata.version("numpy")
+    calls: list[list[str]] = []
+
+    def fake_run(command, check=False, **kwargs):
+        calls.append(command)
+        if "wheel" in command:
+            folder = Path(command[command.index("--wheel-dir") + 1])
+            (folder / f"numpy-{version}-cp311-cp311-linux_x86_64.whl").write_bytes(b"")
+        elif "install" in command:
+            package = Path(command[command.index("--target") + 1]) / "numpy"
+            package.mkdir(parents=True)
+            (package / "__init__.py").write_text("", encoding="utf-8")
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(build.subprocess, "run", fake_run)
+    folder = build.numpy_without_blas(tmp_path)
+    assert folder is not None and (folder / "numpy" / "__init__.py").is_file()
+    assert folder.parent == tmp_path and version in folder.name
+    wheel = next(command for command in calls if "wheel" in command)
+    assert f"numpy=={version}" in wheel and "--no-binary" in wheel
+    assert "-Csetup-args=-Dblas=none" in wheel and "-Csetup-args=-Dlapack=none" in wheel
+    calls.clear()
+    assert build.numpy_without_blas(tmp_path) == folder  # cached: nothing run
+    assert calls == []
+
+
+def test_without_a_compiler_the_build_keeps_the_installed_numpy(monkeypatch, tmp_path, capsys):
+    build = load_build_script()
+
+    def failing_run(command, check=False, **kwargs):
+        raise subprocess.CalledProcessError(1, command)
+
+    monkeypatch.setattr(build.subprocess, "run", failing_run)
+    assert build.numpy_without_blas(tmp_path) is None
+    assert "keeps the installed numpy" in capsys.readouterr().out
+    assert not any(tmp_path.iterdir())  # nothing half-made left in the cache
+
+
+def load_self_check():
+    spec = importlib.util.spec_from_file_location("selfcheck", INSTALLER / "selfcheck.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_self_check_stops_at_the_first_failure(monkeypatch, tmp_path, capsys):
+    selfcheck = load_self_check()
+    ran = []
+
+    def broken(folder):
+        ran.append("broken")
+        raise ImportError("No module named 'PIL._imaging'")
+
+    monkeypatch.setattr(
+        selfcheck,
+        "CHECKS",
+        (("first", lambda folder: ran.append("first") or "fine"), ("pillow", broken),
+         ("never", lambda folder: ran.append("never") or "fine")),
+    )  # fmt: skip
+    assert selfcheck.main([str(tmp_path / "work")]) == 1
+    out = capsys.readouterr().out
+    assert "self-check first: ok" in out
+    assert "self-check pillow: FAILED: No module named 'PIL._imaging'" in out
+    assert "self-check passed" not in out and ran == ["first", "broken"]
+    assert selfcheck.main([]) == 2  # a folder is required
+
+
+@pytest.mark.slow
+def test_the_self_check_passes_from_the_source_tree(monkeypatch, tmp_path, capsys, qapp):
+    """What the frozen program runs in the smoke test (installer/build.py --smoke)."""
+    monkeypatch.setenv("ATELIER_HOME", str(tmp_path / "home"))
+    selfcheck = load_self_check()
+    assert selfcheck.main([str(tmp_path / "work")]) == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    for name, _check in selfcheck.CHECKS:
+        assert f"self-check {name}: ok" in out
