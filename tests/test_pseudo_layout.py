@@ -256,3 +256,38 @@ def test_the_window_sizes_its_sidebar_from_its_titles(window: MainWindow) -> Non
     window.set_language("bg")
     settle()
     assert sidebar_problems(window.sidebar) == []
+
+
+def test_the_indicator_chart_legend_wraps_instead_of_running_off(
+    window: MainWindow,
+    built: Built,  # noqa: F811
+) -> None:
+    """A longer language puts the chart's legend on two rows, inside the chart."""
+    from PySide6.QtGui import QFontMetrics
+
+    from app.facilitation import indicators as I
+    from app.views.committees.chart import IndicatorChart
+
+    window.set_language("bg")
+    window.select_area("committees")
+    settle()
+    charts = window.current_area().findChildren(IndicatorChart)
+    assert charts
+    chart = charts[0]
+    with built.ws.session() as s:
+        off_track = [
+            (info, I.measurements(s, info.id))
+            for info in I.list_indicators(s, built.committee_id)
+            if info.target is not None and info.baseline is not None
+        ]
+    assert off_track
+    chart.set_indicator(*off_track[0])
+    metrics = QFontMetrics(chart.font())
+    for width in (420, 600):
+        left = chart.geometry_for(width, 300).plot.left()
+        legend = chart._legend(left, width)
+        assert len(legend) >= 3
+        for kind, text, x, _row in legend:
+            end = x + (16 if kind == "off_track" else 28) + metrics.horizontalAdvance(text)
+            assert end <= width, (width, text)
+    assert max(row for *_rest, row in chart._legend(left, 420)) >= 1  # it did wrap

@@ -75,18 +75,42 @@ class IndicatorChart(QWidget):
         self.update()
 
     # ----------------------------------------------------------------- geometry
-    def _margins(self) -> tuple[float, float, float, float]:
+    def _margins(self, width: float) -> tuple[float, float, float, float]:
         metrics = QFontMetrics(self.font())
         left = metrics.horizontalAdvance("00000,0") + 16
         unit = self.indicator.unit if self.indicator else None
         if unit:
             left = max(left, metrics.horizontalAdvance(unit) + 16)
-        top = metrics.height() * 2 + 12
+        rows = 1 + max((row for *_rest, row in self._legend(left, width)), default=0)
+        top = metrics.height() * (1 + rows) + 12
         bottom = metrics.height() + 14
         return left, top, 24, bottom
 
+    def _legend(self, left: float, width: float) -> list[tuple[str, str, float, int]]:
+        """(kind, text, x, row) of each legend entry, on as many rows as the width needs."""
+        info = self.indicator
+        metrics = QFontMetrics(self.font())
+        entries = [("measurements", _("Measurements"))]
+        if info is not None and info.target is not None:
+            entries.append(("target", _("Target")))
+        if info is not None and info.baseline is not None:
+            entries.append(("baseline", _("Baseline")))
+        if info is not None and any(
+            I.indicator_status(info.direction, info.target, m.value) == "off_track"
+            for m in self.measurements
+        ):
+            entries.append(("off_track", I.status_label("off_track")))
+        placed, x, row = [], left, 0
+        for kind, text in entries:
+            needed = (16 if kind == "off_track" else 28) + metrics.horizontalAdvance(text)
+            if x > left and x + needed > width - 8:
+                x, row = left, row + 1  # a longer language: the legend goes on
+            placed.append((kind, text, x, row))
+            x += needed + 12
+        return placed
+
     def geometry_for(self, width: int, height: int) -> ChartGeometry:
-        left, top, right, bottom = self._margins()
+        left, top, right, bottom = self._margins(width)
         plot = QRectF(left, top, max(10, width - left - right), max(10, height - top - bottom))
         info = self.indicator
         values = [m.value for m in self.measurements]
@@ -157,32 +181,29 @@ class IndicatorChart(QWidget):
         painter.drawText(QPointF(8, metrics.ascent() + 4), info.name)
         painter.setFont(self.font())
         # legend
-        x = g.plot.left()
-        y = metrics.height() + metrics.ascent() + 8
-        for colour, style, text in (
-            (LINE, Qt.PenStyle.SolidLine, _("Measurements")),
-            (TARGET, Qt.PenStyle.DashLine, _("Target")),
-            (BASELINE, Qt.PenStyle.DotLine, _("Baseline")),
-        ):
-            if text == _("Target") and info.target is None:
+        pens = {"measurements": (LINE, Qt.PenStyle.SolidLine),
+                "target": (TARGET, Qt.PenStyle.DashLine),
+                "baseline": (BASELINE, Qt.PenStyle.DotLine)}  # fmt: skip
+        first_y = metrics.height() + metrics.ascent() + 8
+        legend = self._legend(g.plot.left(), self.width())
+        for kind, text, x, row in legend:
+            y = first_y + row * metrics.height()
+            if kind == "off_track":
+                painter.setPen(QPen(QColor("white"), 1.5))
+                painter.setBrush(OFF)
+                painter.drawEllipse(QPointF(x + 6, y - metrics.ascent() / 3), 4, 4)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(QColor("#333333"))
+                painter.drawText(QPointF(x + 16, y), text)
                 continue
-            if text == _("Baseline") and info.baseline is None:
-                continue
+            colour, style = pens[kind]
             painter.setPen(QPen(colour, 2, style))
             painter.drawLine(
                 QPointF(x, y - metrics.ascent() / 3), QPointF(x + 22, y - metrics.ascent() / 3)
             )
             painter.setPen(QColor("#333333"))
             painter.drawText(QPointF(x + 28, y), text)
-            x += 40 + metrics.horizontalAdvance(text)
-        if any(I.indicator_status(info.direction, info.target, v) == "off_track"
-               for _d, v, _p in g.points):  # fmt: skip
-            painter.setPen(QPen(QColor("white"), 1.5))
-            painter.setBrush(OFF)
-            painter.drawEllipse(QPointF(x + 6, y - metrics.ascent() / 3), 4, 4)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QColor("#333333"))
-            painter.drawText(QPointF(x + 16, y), I.status_label("off_track"))
+        y = first_y + max(row for *_rest, row in legend) * metrics.height()  # the last row
         if info.unit:  # the value axis's unit, above its labels
             painter.setPen(QColor("#4a5a66"))
             painter.drawText(
