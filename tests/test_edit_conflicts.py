@@ -153,20 +153,30 @@ def test_processes_committees_and_decisions_are_versioned_too(workspace) -> None
         assert C.committee_data(s, committee.id).title == "Comité A"
 
 
-def test_the_command_line_reports_a_conflict(tmp_path, capsys) -> None:
+@pytest.mark.parametrize("where", ["file", "shared"])
+def test_the_command_line_reports_a_conflict(request, tmp_path, capsys, monkeypatch, where) -> None:
+    """On a workspace file, and on the shared database (``@shared``: ATELIER_DATABASE_URL)."""
     import json
 
     from app import store
     from app.cli import main
 
-    path = tmp_path / "cli.atelier"
-    with store.create_workspace(path, backup_count=0) as ws, ws.session() as s:
+    if where == "file":
+        path = str(tmp_path / "cli.atelier")
+        ws = store.create_workspace(path, backup_count=0)
+    else:
+        ws = request.getfixturevalue("pg_store")()
+        monkeypatch.setenv("ATELIER_DATABASE_URL", ws.engine.url.render_as_string(False))
+        path = "@shared"
+    with ws.session() as s:
         process = S.create_process(s, S.ProcessData(title="Place du marché"))
         committee = C.create_committee(s, C.CommitteeData(process.id, "Comité de suivi"))
         action = A.create_action(s, committee.id, A.ActionData(title="Bancs"))
+    if where == "file":
+        ws.close(backup=False)
 
     def run(*argv: str) -> tuple[int, str, str]:
-        code = main(["--lang", "en", "committee", "update-action", str(path), *argv])
+        code = main(["--lang", "en", "committee", "update-action", path, *argv])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -187,7 +197,18 @@ def test_the_command_line_reports_a_conflict(tmp_path, capsys) -> None:
     assert report["fields"] == [
         {"field": "status", "yours": "Done", "stored": "In progress", "differs": True}
     ]
-    with store.open_workspace(path, backup_count=0) as ws, ws.session() as s:
+    shown = store.open_workspace(path, backup_count=0) if where == "file" else ws
+    with shown.session() as s:
         assert A.action_info(s, action.id).data.status == "in_progress"
+    if where == "file":
+        shown.close(backup=False)
     code, out, _err = run(str(action.id), "--status", "done", "--if-version", "2")
     assert code == 0
+
+
+def test_shared_without_a_database_url_is_a_clear_error(capsys) -> None:
+    from app.cli import main
+
+    code = main(["--lang", "en", "committee", "update-action", "@shared", "x", "--status", "done"])
+    assert code == 1
+    assert "ATELIER_DATABASE_URL is not set" in capsys.readouterr().err

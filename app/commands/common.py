@@ -12,7 +12,7 @@ from pathlib import Path
 from app import config
 from app.errors import AtelierError
 from app.i18n import _
-from app.store import Store, open_workspace
+from app.store import Store, open_url, open_workspace
 
 
 def print_json(document) -> None:
@@ -43,13 +43,35 @@ class TextProgress:
         sys.stderr.flush()
 
 
+#: Given instead of a workspace file: the shared database named by ATELIER_DATABASE_URL.
+SHARED_STORE = "@shared"
+
+
+def _shared(path: Path | str) -> Store | None:
+    if str(path) != SHARED_STORE:
+        return None
+    url = config.database_url()
+    if not url:
+        raise AtelierError(
+            _("{shared} means the shared database, but ATELIER_DATABASE_URL is not set.").format(
+                shared=SHARED_STORE
+            )
+        )
+    return open_url(url)
+
+
 def open_for_reading(path: Path) -> Store:
-    """Open a workspace to read it (no lock, no backup, nothing written)."""
-    return open_workspace(path, read_only=True)
+    """Open a workspace to read it (no lock, no backup, nothing written); ``@shared``: the
+    shared database."""
+    return _shared(path) or open_workspace(path, read_only=True)
 
 
 def open_for_writing(path: Path) -> Store:
-    """Open a workspace to change it: locked, upgraded if older, backed up first (rotating)."""
+    """Open a workspace to change it: locked, upgraded if older, backed up first (rotating);
+    ``@shared``: the shared database."""
+    shared = _shared(path)
+    if shared is not None:
+        return shared
     prefs = config.read_preferences()
     return open_workspace(path, backup_count=prefs.backup_count, backup_on_open=True)
 
