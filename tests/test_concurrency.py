@@ -129,6 +129,44 @@ def enter_ballots(target, vote_id, session_id, voters, laptop, start, results) -
         results.put(("error", laptop, traceback.format_exc()))
 
 
+def enter_or_close(target, vote_id, laptop, start, results) -> None:
+    """Laptop 0 enters ballots until the vote is closed; laptop 1 closes it meanwhile."""
+    try:
+        ws = _open(target)
+        start.wait(START_TIMEOUT_S)
+        if laptop == 0:
+            confirmed = 0
+            while confirmed < 10_000:
+
+                def cast(option=confirmed % 3):
+                    with ws.session() as s:
+                        return V.cast_ballot(s, vote_id, frozenset({option}))
+
+                try:
+                    _retrying(cast)
+                except V.VoteError as exc:
+                    assert "not open" in str(exc), str(exc)
+                    break
+                confirmed += 1
+            outcome = confirmed
+        else:
+            while True:  # let some ballots in first
+                with ws.session() as s:
+                    if s.scalar(select(func.count()).where(Ballot.vote_id == vote_id)) >= 20:
+                        break
+                time.sleep(0.005)
+
+            def close():
+                with ws.session() as s:
+                    return V.close_vote(s, vote_id).valid
+
+            outcome = _retrying(close)
+        ws.close(backup=False)
+        results.put(("ok", laptop, outcome))
+    except BaseException:
+        results.put(("error", laptop, traceback.format_exc()))
+
+
 def edit_participant(target, participant_id, laptop, start, results) -> None:
     """One laptop: read the participant, wait for the other, save a note."""
     from dataclasses import replace
@@ -242,6 +280,27 @@ def test_two_laptops_enter_ballots_into_the_same_vote(shared) -> None:
     # Opened and closed: the shared vote, and OWN_VOTES on each laptop.
     assert chain.ok, chain
     assert chain.events == 2 + 2 * 2 * OWN_VOTES
+
+
+def test_a_vote_closed_while_the_other_laptop_enters_ballots(shared) -> None:
+    """Every ballot confirmed before the close is in the result; every one after is
+    refused; none is stored without being counted."""
+    target, ws = shared
+    with ws.session() as s:
+        session_id = s.scalars(
+            select(WorkshopSession.id).order_by(WorkshopSession.starts_at, WorkshopSession.id)
+        ).first()
+        vote_id = V.create_vote(s, session_id, _approval("Quelle couleur pour les bancs ?"))
+        V.open_vote(s, vote_id)
+
+    entered, closed = run_laptops(enter_or_close, lambda n: (target, vote_id))
+    confirmed, counted = entered[2], closed[2]
+    assert confirmed >= 20
+    assert counted == confirmed
+    with ws.session() as s:
+        assert s.scalar(select(func.count()).where(Ballot.vote_id == vote_id)) == confirmed
+        assert V.verify_ballots(s, vote_id)
+        assert audit.verify(s).ok
 
 
 def test_two_laptops_save_the_same_participant(shared) -> None:

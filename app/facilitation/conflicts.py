@@ -63,8 +63,8 @@ def display(value: object) -> str:
     """A value as the conflict dialog shows it (empty as a dash)."""
     if value is None or value == "" or value == {}:
         return "—"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime):  # stored in UTC, shown in the machine's time
+        return (value.astimezone() if value.tzinfo else value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
