@@ -11,6 +11,10 @@ program itself in a temporary ``ATELIER_HOME``. The first run after a build is t
 script can get (the OS file cache is not dropped); the median is over the later runs. Qt runs
 offscreen unless ``QT_QPA_PLATFORM`` is set. The targets are informational: exit code 0 whether
 they are met or not (1 only when the program fails).
+
+Download size: the folder packed as a facilitator downloads it, ``atelier-VERSION-linux.tar.xz``
+(xz level 6, the ``tar -cJf`` default) and as a ZIP (deflate level 6, what Windows unpacks);
+``--no-archive`` skips packing (half a minute on two cores). The target is the folder's size.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +51,7 @@ def parts(folder: Path) -> list[tuple[str, int]]:
         if rel[0] == "PySide6" and len(rel) > 3 and rel[1] == "Qt" and rel[2] == "lib":
             key = "Qt libraries (ICU)" if "icu" in rel[3] else "Qt libraries"
         elif rel[0] in ("numpy", "numpy.libs"):
-            key = "numpy + OpenBLAS"
+            key = "numpy" if rel[0] == "numpy" else "OpenBLAS (numpy.libs)"
         elif rel[0].startswith("libpython") or rel[0] in ("python3.11", "base_library.zip"):
             key = "Python"
         elif len(rel) == 1:
@@ -54,6 +60,22 @@ def parts(folder: Path) -> list[tuple[str, int]]:
             key = rel[0]
         groups[key] = groups.get(key, 0) + path.stat().st_size
     return sorted(groups.items(), key=lambda item: -item[1])
+
+
+def archive_sizes(folder: Path, scratch: Path) -> dict[str, int]:
+    """Bytes of the folder packed as tar.xz and as zip (symbolic links kept as links)."""
+    xz = scratch / "bundle.tar.xz"
+    with tarfile.open(xz, "w:xz", preset=6) as archive:
+        archive.add(folder, arcname=folder.name)
+    zipped = scratch / "bundle.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder.parent).as_posix())
+    sizes = {"tar.xz": xz.stat().st_size, "zip": zipped.stat().st_size}
+    xz.unlink()
+    zipped.unlink()
+    return sizes
 
 
 def start_once(program: Path, workspace: Path, env: dict) -> float:
@@ -75,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--build", action="store_true", help="run installer/build.py first")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-archive", action="store_true", help="skip the download sizes")
     args = parser.parse_args(argv)
     if args.build:
         subprocess.run(
@@ -98,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as exc:
             print(exc, file=sys.stderr)
             return 1
+        archives = {} if args.no_archive else archive_sizes(args.dist, Path(tmp))
     first, median = times[0], statistics.median(times[1:])
     figures = {
         "size_mb": round(size / 1e6, 1),
@@ -107,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "start_best_s": round(min(times), 3),
         "start_target_s": TARGET_START_S,
         "parts_mb": {name: round(n / 1e6, 1) for name, n in parts(args.dist)},
+        "download_mb": {kind: round(n / 1e6, 1) for kind, n in archives.items()},
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -116,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{ok(size / 1e6 < TARGET_SIZE_MB)})")  # fmt: skip
     for name, n in parts(args.dist):
         print(f"  {n / 1e6:6.1f} MB  {name}")
+    if archives:
+        print(
+            "Download: " + ", ".join(f"{n / 1e6:.0f} MB as {kind}" for kind, n in archives.items())
+        )
     print(f"Start to the main window: first {first:.2f} s, median {median:.2f} s, "
           f"best {min(times):.2f} s over {len(times)} runs (target < {TARGET_START_S} s: "
           f"{ok(median < TARGET_START_S)})")  # fmt: skip

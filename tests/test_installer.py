@@ -170,6 +170,13 @@ def test_the_spec_leaves_out_libraries_only_dropped_plugins_or_the_host_need(mon
     assert "PIL._imaging" not in excluded and "numpy.linalg" not in excluded
 
 
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_on_windows_and_macos_no_library_is_left_out_by_its_links(monkeypatch, tmp_path, platform):
+    spec = run_spec(monkeypatch, tmp_path, platform=platform)
+    binaries = {Path(dest).name for dest, _src, _kind in spec["a"].binaries}
+    assert {"libgdk_pixbuf-2.0.so.0", "libsystemd.so.0", "libX11.so.6"} <= binaries
+
+
 def test_unreachable_follows_links_from_modules_and_plugins_through_libraries() -> None:
     slim = load_slim()
     links = {
