@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
+    QHeaderView,
     QLabel,
     QListWidget,
     QMessageBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionViewItem,
     QTabBar,
+    QTableWidget,
     QTabWidget,
     QWidget,
 )
@@ -123,6 +125,25 @@ def cut_tabs(bar: QTabBar) -> list[str]:
     ]
 
 
+def cut_headers(header: QHeaderView) -> list[str]:
+    """Column titles wider than their column (Qt clips them on both sides)."""
+    model = header.model()
+    if model is None or header.orientation() != Qt.Orientation.Horizontal:
+        return []
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    problems = []
+    for column in range(header.count()):
+        title = model.headerData(column, Qt.Orientation.Horizontal)
+        if header.isSectionHidden(column) or not title:
+            continue
+        needed = header.fontMetrics().horizontalAdvance(str(title)) + 2 * margin
+        if header.isSortIndicatorShown() and header.sortIndicatorSection() == column:
+            needed += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + margin
+        if needed > header.sectionSize(column):
+            problems.append(f"column “{title}” needs {needed} px, has {header.sectionSize(column)}")
+    return problems
+
+
 def visible_problems(root: QWidget, where: str) -> list[str]:
     problems = []
     for widget in root.findChildren(QWidget):
@@ -134,6 +155,8 @@ def visible_problems(root: QWidget, where: str) -> list[str]:
                 problems.append(f"{where}: {type(widget).__name__} “{widget.text()}”: {why}")
         elif isinstance(widget, QTabBar):
             problems.extend(f"{where}: {p}" for p in cut_tabs(widget))
+        elif isinstance(widget, QHeaderView):
+            problems.extend(f"{where}: {p}" for p in cut_headers(widget))
     return problems
 
 
@@ -176,7 +199,7 @@ def test_no_text_is_cut_off_in_any_area(window: MainWindow) -> None:
         window.set_language(language)
         assert window.sidebar.item(1).text().startswith("[") == (language == "qps")
         problems += [f"{language}: {p}" for p in area_problems(window)]
-    assert sorted(set(problems)) == []
+    assert sorted(set(problems)) == [], "\n".join(sorted(set(problems)))
 
 
 def area_problems(window: MainWindow) -> list[str]:
@@ -221,6 +244,10 @@ def test_the_check_sees_cut_labels_buttons_tabs_and_sidebar_items(qtbot) -> None
     for title in ("First long tab title", "Second long tab title", "Third long tab title"):
         bar.addTab(title)
     bar.setGeometry(0, 110, 120, 30)
+    table = QTableWidget(1, 1, host)
+    table.setHorizontalHeaderLabels(["A column title far too long"])
+    table.setColumnWidth(0, 50)
+    table.setGeometry(0, 150, 120, 45)
     sidebar = QListWidget(host)  # like the main window's: items as wide as the list
     sidebar.addItem("Съвместно изпълнение")
     sidebar.item(0).setSizeHint(QSize(40, 30))
@@ -233,6 +260,7 @@ def test_the_check_sees_cut_labels_buttons_tabs_and_sidebar_items(qtbot) -> None
     assert any("QLabel “A wrapped" in p for p in found)
     assert any("QPushButton" in p for p in found)
     assert any("tab “First" in p for p in found)
+    assert any("column “A column" in p for p in found)
     assert sidebar_problems(sidebar)
     assert qt_i18n.fit_sidebar(sidebar, minimum=60) > 60
     assert sidebar_problems(sidebar) == []
