@@ -16,6 +16,9 @@ from app.views import qt_i18n
 from app.views.main_window import MainWindow
 from app.views.settings import AppSettings
 
+# The committees area with a plan of four actions, as its own tests build it.
+from tests.test_committees_view import area, clock, ok, plan_rows, planned, setup  # noqa: F401
+
 
 @pytest.fixture
 def window(qtbot, demo_path: Path, atelier_home: Path, errors):
@@ -145,3 +148,46 @@ def test_no_dialog_without_another_save(qtbot, page, monkeypatch) -> None:
     with page.store.session() as s:
         assert participant_data(s, detail.participant_id).notes == "Deuxième note"
     assert detail.version == shown + 2
+
+
+# --------------------------------------------------------------------------- committee actions
+
+
+@pytest.mark.parametrize(
+    "choice", [conflict_view.KEEP_MINE, conflict_view.TAKE_STORED, None], ids=str
+)
+def test_the_action_editor_meets_another_save(qtbot, request, monkeypatch, choice) -> None:
+    from app.facilitation import actions as A
+
+    committees = request.getfixturevalue("planned")
+    plan = committees.plan
+    action_id = plan_rows(committees)[1].id  # "Comptages", planned
+    plan.select(action_id)
+    asked: list[EditConflict] = []
+
+    def answer(parent, conflict):
+        asked.append(conflict)
+        return choice
+
+    monkeypatch.setattr(conflict_view, "resolve", answer)
+    dialog = plan.edit_action()
+    dialog.progress.setValue(40)
+    with committees.store.session() as s:  # another facilitator saves first
+        A.update_action(s, action_id, {"status": "blocked", "progress": 10})
+    ok(qtbot, dialog)
+
+    assert len(asked) == 1
+    fields = {f.name: f for f in asked[0].fields}
+    assert (fields["progress"].yours, fields["progress"].stored) == (40, 10)
+    with committees.store.session() as s:
+        stored = A.action_info(s, action_id)
+    assert stored.data.status == "blocked"  # never typed over: the form did not change it
+    if choice == conflict_view.KEEP_MINE:
+        assert stored.data.progress == 40 and not dialog.isVisible()
+    elif choice == conflict_view.TAKE_STORED:
+        assert stored.data.progress == 10 and not dialog.isVisible()
+        assert plan_rows(committees)[1].progress == 10
+    else:
+        assert stored.data.progress == 10 and dialog.isVisible()
+        assert "changed by someone else" in dialog.error.text()
+        dialog.reject()

@@ -22,6 +22,7 @@ from app.errors import AtelierError
 from app.facilitation import actions as A
 from app.facilitation import committees as C
 from app.i18n import _, ngettext
+from app.views import conflict as conflict_dialog
 from app.views import dialogs
 from app.views.committees.commands import CreateAction, EditAction
 from app.views.committees.common import Page, find_data, selected_row, table
@@ -231,6 +232,18 @@ class PlanPage(Page):
             changes = form.changes()
             if not changes:
                 return
+            with self.store.session() as session:  # saved by someone else since it was shown?
+                moved = A.action_info(session, action_id).version != info.version
+                found = (
+                    A.action_conflict(session, action_id, changes, info.version) if moved else None
+                )
+            if found is not None:
+                choice = conflict_dialog.resolve(form, found)
+                if choice is None:
+                    raise found  # the form stays open, saying why
+                if choice == conflict_dialog.TAKE_STORED:
+                    self._changed(action_id)
+                    return
             command = EditAction(
                 self.store, action_id, info.data.title, changes, self._changed, area.refused,
                 author=area.author, today=area.today(), at=area.moment(),
