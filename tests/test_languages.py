@@ -193,3 +193,23 @@ def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_command_line_names_grades_in_its_language(demo_path, capsys) -> None:
+    from app import store
+    from app.cli import main
+    from app.facilitation import votes
+
+    code = main(
+        ["--lang", "es", "vote", "create", str(demo_path), "--session", "Atelier 1",
+         "--question", "¿Qué plaza?", "--method", "majority_judgment",
+         "--option", "Árboles", "--option", "Bancos", "--json"]
+    )  # fmt: skip
+    assert code == 0
+    ws = store.open_workspace(demo_path, backup_count=0, backup_on_open=False)
+    try:
+        with ws.session() as s:
+            created = [v for v in votes.list_votes(s, None) if v.question == "¿Qué plaza?"]
+            assert created[0].rules["grades"][0] == "Muy bien"
+    finally:
+        ws.close(backup=False)

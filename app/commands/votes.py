@@ -12,6 +12,7 @@ import json
 import uuid
 from pathlib import Path
 
+from app import i18n
 from app.commands.common import TextProgress, open_for_reading, open_for_writing, print_json
 from app.errors import AtelierError
 from app.facilitation import vote_files
@@ -20,6 +21,7 @@ from app.facilitation.participants import find_participant
 from app.facilitation.sessions import find_session
 from app.facilitation.voting import registry
 from app.facilitation.voting.base import Result
+from app.facilitation.voting.majority_judgment import GRADES_BY_LANGUAGE, default_grades
 from app.i18n import _, ngettext
 
 
@@ -85,6 +87,9 @@ def _vote_data(args: argparse.Namespace) -> V.VoteData:
             raise AtelierError(_("Give one --cost per --option."))
         for option, cost in zip(options, args.cost, strict=True):
             option.cost = cost
+    language = i18n.current_language()
+    if args.method == "majority_judgment" and language in GRADES_BY_LANGUAGE:
+        rules.setdefault("grades", default_grades(language))  # as the app does
     return V.VoteData(
         question=args.question,
         method=args.method,
