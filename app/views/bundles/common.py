@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.facilitation.exchange import SUFFIX
 from app.i18n import _
+from app.jobs import Progress
 from app.locale_formats import localise
 from app.store import Store
 from app.views.models.sessions import local_datetime
@@ -64,3 +65,17 @@ def size_text(size: int) -> str:
     if size >= 1_000_000:
         return _("{n} MB").format(n=localise(f"{size / 1_000_000:.1f}"))
     return _("{n} kB").format(n=max(1, round(size / 1000)))
+
+
+def coarse(progress: Progress, steps: int = 10) -> Progress:
+    """``progress`` told only when another tenth of the work is done (and at the end): each
+    report crosses to the UI thread through a Qt signal, and a bar needs no more."""
+    last = [-1]
+
+    def report(done: int, total: int) -> None:
+        step = steps if total <= 0 or done >= total else done * steps // total
+        if step != last[0]:
+            last[0] = step
+            progress(done, total)
+
+    return report

@@ -33,6 +33,7 @@ from app.store import Store
 from app.views.bundles.common import (
     DONE_STYLE,
     ERROR_STYLE,
+    coarse,
     file_filter,
     file_name,
     folder_of,
@@ -180,7 +181,9 @@ class ExportBundleDialog(QDialog):
 
         def job(*, progress, cancel):
             with store.session() as session:
-                return X.export_process(session, pid, target, progress=progress, cancel=cancel)
+                return X.export_process(
+                    session, pid, target, progress=coarse(progress), cancel=cancel
+                )
 
         self.export_button.setEnabled(False)
         try:

@@ -34,6 +34,7 @@ from app.store import Store
 from app.views.bundles.common import (
     DONE_STYLE,
     ERROR_STYLE,
+    coarse,
     file_filter,
     folder_of,
     moment_text,
@@ -207,7 +208,7 @@ class ImportBundleDialog(QDialog):
 
         def job(*, progress, cancel):
             with store.session() as session:
-                return I.plan_import(session, path, progress=progress, cancel=cancel)
+                return I.plan_import(session, path, progress=coarse(progress), cancel=cancel)
 
         try:
             plan = await run_job(self, _("Reading the bundle…"), job)
@@ -293,7 +294,7 @@ class ImportBundleDialog(QDialog):
         def job(*, progress, cancel):
             with store.session() as session:
                 return I.apply_import(
-                    session, path, resolutions=resolutions, progress=progress, cancel=cancel
+                    session, path, resolutions=resolutions, progress=coarse(progress), cancel=cancel
                 )
 
         self.import_button.setEnabled(False)
