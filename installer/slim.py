@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 # --- ELF: what a shared library links to ---------------------------------------------------
 
-_DT_NEEDED, _DT_SONAME, _SHT_DYNAMIC = 1, 14, 6
+_DT_NEEDED, _SHT_DYNAMIC = 1, 6
 
 
 def elf_needed(path: str | Path) -> list[str]:

@@ -540,3 +540,15 @@ def test_the_self_check_passes_from_the_source_tree(monkeypatch, tmp_path, capsy
     out = capsys.readouterr().out
     for name, _check in selfcheck.CHECKS:
         assert f"self-check {name}: ok" in out
+
+
+def test_the_launcher_hands_self_check_to_the_installer_module() -> None:
+    launcher = INSTALLER / "launcher.py"
+    result = subprocess.run(
+        [sys.executable, str(launcher), "--self-check"], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "atelier --self-check FOLDER" in result.stderr
+    version = subprocess.run(
+        [sys.executable, str(launcher), "--version"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert version.returncode == 0 and VERSION in version.stdout
