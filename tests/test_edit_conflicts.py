@@ -212,3 +212,45 @@ def test_shared_without_a_database_url_is_a_clear_error(capsys) -> None:
     code = main(["--lang", "en", "committee", "update-action", "@shared", "x", "--status", "done"])
     assert code == 1
     assert "ATELIER_DATABASE_URL is not set" in capsys.readouterr().err
+
+
+def test_sessions_decisions_and_indicators_are_versioned_too(workspace) -> None:
+    from datetime import UTC, datetime
+
+    from app.facilitation import indicators as I
+
+    starts = datetime(2027, 3, 6, 9, 30, tzinfo=UTC)
+    with workspace.session() as s:
+        process = S.create_process(s, S.ProcessData(title="Budget participatif"))
+        meeting = S.create_session(
+            s, S.SessionData(process.id, "Atelier 1", starts_at=starts, place="Salle A")
+        )
+        decision = S.add_decision(s, meeting.id, "Ouvrir le jardin le dimanche")
+        committee = C.create_committee(s, C.CommitteeData(process.id, "Comité"))
+        indicator = I.create_indicator(s, committee.id, I.IndicatorData(name="Bancs posés"))
+    typed = S.SessionData(process.id, "Atelier 1", starts_at=starts, place="Salle B")
+    with workspace.session() as s:  # the others' saves
+        S.update_session(s, meeting.id, replace(typed, place="Salle C"), expected_version=1)
+        S.update_decision(s, decision.id, status="adopted", expected_version=1)
+        I.update_indicator(s, indicator.id, I.IndicatorData(name="Bancs", target=12), 1)
+    with workspace.session() as s:
+        with pytest.raises(EditConflict) as refused:
+            S.update_session(s, meeting.id, typed, expected_version=1)
+        place = {f.name: f for f in refused.value.fields}["place"]
+        assert (place.yours, place.stored, refused.value.record) == (
+            "Salle B",
+            "Salle C",
+            "Atelier 1",
+        )
+        with pytest.raises(EditConflict) as refused:
+            S.update_decision(s, decision.id, status="rejected", expected_version=1)
+        assert [(f.name, f.yours, f.stored) for f in refused.value.fields] == [
+            ("status", "rejected", "adopted")
+        ]
+        with pytest.raises(EditConflict) as refused:
+            I.update_indicator(s, indicator.id, I.IndicatorData(name="Bancs posés", target=10), 1)
+        target = {f.name: f for f in refused.value.fields}["target"]
+        assert (target.yours, target.stored, refused.value.record) == (10, 12, "Bancs")
+    with workspace.session() as s:
+        assert S.session_data(s, meeting.id).place == "Salle C"
+        assert I.indicator_info(s, indicator.id).target == 12

@@ -201,3 +201,33 @@ def test_a_migration_that_fails_half_way_changes_nothing(
     # and the workspace is not left locked
     monkeypatch.undo()
     store.open_workspace(demo_path, backup_count=0).close(backup=False)
+
+
+VERSIONED = {
+    mapper.local_table.name for mapper in Base.registry.mappers if mapper.version_id_col is not None
+}
+
+
+def test_edit_versions_start_at_1_and_are_kept(tmp_path: Path) -> None:
+    """0007 gives every record two facilitators may edit a version, 1 for existing rows; the
+    0007 sample's edited rows keep theirs."""
+    assert {"participant", "process", "session", "vote", "action", "committee"} <= VERSIONED
+    assert "ballot" not in VERSIONED
+    for name, expected in (("schema-0006.atelier", {1}), ("schema-0007.atelier", None)):
+        path = tmp_path / name
+        shutil.copy(SAMPLES / name, path)
+        store.open_workspace(path, backup_count=0).close(backup=False)
+        con = sqlite3.connect(path)
+        try:
+            found = {
+                table: {v for (v,) in con.execute(f"SELECT DISTINCT version FROM {table}")}
+                for table in VERSIONED
+            }
+            nulls = con.execute("SELECT count(*) FROM participant WHERE version IS NULL")
+            assert nulls.fetchone()[0] == 0
+        finally:
+            con.close()
+        if expected is not None:
+            assert all(v <= expected for v in found.values()), found
+        else:
+            assert max(found["participant"]) == 3 and max(found["action"]) == 3
