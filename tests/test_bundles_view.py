@@ -267,3 +267,27 @@ def test_a_cancelled_export_or_reading_says_so_and_leaves_nothing(qtbot, qloop, 
     assert finish(qloop, preview) is None
     assert preview.error.text() == "Reading cancelled; nothing was imported."
     assert not preview.import_button.isEnabled()
+
+
+def test_the_all_at_once_buttons_and_no_import_before_every_choice(qtbot):
+    from app.facilitation.exchange_import import Conflict
+
+    conflicts = [
+        Conflict("action", str(n), {"title": f"Ours {n}"}, {"title": f"Theirs {n}"}, ["title"])
+        for n in range(3)
+    ]
+    screen = ConflictDialog(conflicts)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.accept()  # Enter before any choice: refused
+    assert screen.result() == 0 and screen.isVisible()
+    assert screen.status.text() == "3 records still need a choice before importing."
+    click(screen.all_theirs)
+    assert set(screen.resolutions().values()) == {"theirs"} and len(screen.resolutions()) == 3
+    click(screen.all_ours)
+    assert set(screen.resolutions().values()) == {"ours"}
+    assert screen.status.text().startswith("Every record has a choice: 0 taken from the bundle")
+    choices = [screen.model.index(r, 3).data() for r in range(3)]
+    assert choices == ["Keep ours"] * 3
+    click(screen.import_button)
+    assert screen.result() == 1
