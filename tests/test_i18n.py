@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,21 @@ def test_every_table_header_is_a_translated_string(catalogues, qapp) -> None:
         if column not in known
     ]
     assert missing == []
+
+
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[sdr]|%[sd]")
+
+
+@pytest.mark.parametrize("language", ["fr", "it", "es", "bg"])
+def test_translations_keep_every_placeholder(catalogues, language) -> None:
+    """A placeholder lost would drop a name or a number; an unknown one would crash."""
+    bad = []
+    for message in catalogues.load(language):
+        if not message.id or not message.string:
+            continue
+        if isinstance(message.id, tuple):  # a plural form may leave out the number
+            known = set(PLACEHOLDER.findall(" ".join(message.id)))
+            bad += [f for f in message.string if f and not set(PLACEHOLDER.findall(f)) <= known]
+        elif set(PLACEHOLDER.findall(message.id)) != set(PLACEHOLDER.findall(message.string)):
+            bad.append(message.string)
+    assert bad == []
