@@ -100,18 +100,45 @@ def pg_url(pg_server, pg_database: str) -> str:
     return pg_server.url(pg_database)
 
 
+@pytest.fixture(scope="session")
+def pg_pool(pg_server, pg_template: str):
+    """Empty databases at the schema head, cloned ahead of time (tests/pgserver.py)."""
+    from tests import pgserver
+
+    pool = pgserver.DatabasePool(pg_server, pg_template)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def pg_demo_pool(pg_server, pg_template: str):
+    """Databases holding the demo, cloned ahead of time, for the ``demo`` fixture."""
+    from app import store
+    from app.facilitation.demo import populate_demo
+    from tests import pgserver
+
+    name = "atelier_demo_template"
+    pgserver.clone_template(pg_server, name)
+    with store.open_url(pg_server.url(name)) as ws, ws.transaction() as s:
+        populate_demo(s)
+    with pg_server.connect() as con:
+        con.execute(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false')
+    pool = pgserver.DatabasePool(pg_server, name)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def pg_store(pg_server, pg_template: str):
-    """Opens stores on fresh databases cloned from the template: ``pg_store()``, or
+def pg_store(pg_server, pg_pool):
+    """Opens stores on fresh databases at the schema head: ``pg_store()``, or
     ``pg_store(populate)`` to fill it first; all dropped after the test."""
     from app import store
-    from tests import pgserver
 
     opened: list = []
     names: list[str] = []
 
     def make(populate=None):
-        name = pgserver.clone_template(pg_server)
+        name = pg_pool.take()
         names.append(name)
         ws = store.open_url(pg_server.url(name))
         opened.append(ws)
@@ -124,23 +151,7 @@ def pg_store(pg_server, pg_template: str):
     for ws in opened:
         ws.close(backup=False)
     for name in names:
-        pg_server.drop_database(name)
-
-
-@pytest.fixture(scope="session")
-def pg_demo_template(pg_server, pg_template: str) -> str:
-    """A database holding the demo, cloned for each test using the ``demo`` fixture."""
-    from app import store
-    from app.facilitation.demo import populate_demo
-    from tests import pgserver
-
-    name = "atelier_demo_template"
-    pgserver.clone_template(pg_server, name)
-    with store.open_url(pg_server.url(name)) as ws, ws.transaction() as s:
-        populate_demo(s)
-    with pg_server.connect() as con:
-        con.execute(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false')
-    return name
+        pg_pool.give_back(name)
 
 
 @pytest.fixture
@@ -173,15 +184,12 @@ def demo(request: pytest.FixtureRequest, backend: str):
 
     if backend == "postgresql":
         server = request.getfixturevalue("pg_server")
-        template = request.getfixturevalue("pg_demo_template")
-        from tests import pgserver
-
-        name = pgserver.database_name()
-        server.create_database(name, f'TEMPLATE "{template}"')
+        pool = request.getfixturevalue("pg_demo_pool")
+        name = pool.take()
         ws = store.open_url(server.url(name))
         yield ws
         ws.close(backup=False)
-        server.drop_database(name)
+        pool.give_back(name)
         return
     ws = store.open_workspace(
         request.getfixturevalue("demo_path"), backup_count=0, backup_on_open=False

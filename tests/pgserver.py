@@ -19,11 +19,13 @@ import contextlib
 import glob
 import itertools
 import os
+import queue
 import re
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -286,3 +288,67 @@ def clone_template(server: PgServer, name: str | None = None) -> str:
     name = name or database_name()
     server.create_database(name, f'TEMPLATE "{TEMPLATE}"')
     return name
+
+
+class DatabasePool:
+    """Databases cloned from a template ahead of time by a background thread, so a test does
+    not wait for ``CREATE DATABASE`` (the server copies while the tests run); databases given
+    back are dropped there too."""
+
+    def __init__(self, server: PgServer, template: str, ahead: int = 2) -> None:
+        self.server = server
+        self.template = template
+        self._ready: queue.Queue[str] = queue.Queue(maxsize=ahead)
+        self._used: queue.Queue[str] = queue.Queue()
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="pg-pool", daemon=True)
+        self._thread.start()
+
+    def _drop_used(self) -> None:
+        while True:
+            try:
+                name = self._used.get_nowait()
+            except queue.Empty:
+                return
+            self.server.drop_database(name)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self._drop_used()
+                name = database_name()
+                self.server.create_database(name, f'TEMPLATE "{self.template}"')
+                while True:
+                    try:
+                        self._ready.put(name, timeout=0.05)
+                        break
+                    except queue.Full:
+                        self._drop_used()
+                        if self._stop.is_set():
+                            self._used.put(name)
+                            return
+        except BaseException as exc:  # reported to the next take()
+            self._error = exc
+
+    def take(self) -> str:
+        """The name of a fresh database holding the template's content."""
+        while True:
+            if self._error is not None:
+                raise RuntimeError(f"could not clone {self.template}") from self._error
+            try:
+                return self._ready.get(timeout=0.1)
+            except queue.Empty:
+                if not self._thread.is_alive() and self._error is None:
+                    raise RuntimeError("the database pool has stopped") from None
+
+    def give_back(self, name: str) -> None:
+        """Drop this database (in the background)."""
+        self._used.put(name)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+        while not self._ready.empty():
+            self._used.put(self._ready.get_nowait())
+        self._drop_used()
