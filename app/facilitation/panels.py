@@ -713,7 +713,9 @@ def draw_result(session: Session, panel_id: uuid.UUID) -> DrawResult:
             instance.people[replaced.pool_position].key if replaced else None,
         )
 
-    seats = sorted(panel.seats, key=lambda s: (s.kind != "selected", s.position))
+    # A replacement sits at the position of the person it replaces: the earlier seat first.
+    # (Without it the order was the database's: PostgreSQL moves an updated row to the end.)
+    seats = sorted(panel.seats, key=lambda s: (s.kind != "selected", s.position, s.created_at))
     selected = [seat(s) for s in seats if s.kind == "selected"]
     reserve = [seat(s) for s in seats if s.kind == "alternate"]
     swaps = [
