@@ -230,7 +230,7 @@ def run_laptops(target_fn, args_for) -> list[tuple]:
 # --------------------------------------------------------------------------- the stores
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def shared(request, tmp_path: Path):
     """(target for the laptops, a store for the test) holding the demo."""
     from app.facilitation.demo import create_demo, populate_demo

@@ -153,7 +153,7 @@ def test_processes_committees_and_decisions_are_versioned_too(workspace) -> None
         assert C.committee_data(s, committee.id).title == "Comité A"
 
 
-@pytest.mark.parametrize("where", ["file", "shared"])
+@pytest.mark.parametrize("where", ["file", pytest.param("shared", marks=pytest.mark.pg)])
 def test_the_command_line_reports_a_conflict(request, tmp_path, capsys, monkeypatch, where) -> None:
     """On a workspace file, and on the shared database (``@shared``: ATELIER_DATABASE_URL)."""
     import json
