@@ -80,9 +80,14 @@ def archive_sizes(folder: Path, scratch: Path) -> dict[str, int]:
 
 def start_once(program: Path, workspace: Path, env: dict) -> float:
     started = time.time()
-    result = subprocess.run(
-        [str(program), str(workspace)], capture_output=True, text=True, env=env, timeout=120
-    )
+    try:
+        result = subprocess.run(
+            [str(program), str(workspace)], capture_output=True, text=True, env=env, timeout=120
+        )
+    except subprocess.TimeoutExpired as exc:
+        # Seen when the window closes while its opening backup still runs: a "Backup failed"
+        # dialog then waits, unseen offscreen.
+        raise RuntimeError(f"the program did not exit within 120 s:\n{exc.stderr}") from exc
     for line in result.stdout.splitlines():
         if line.startswith("window shown at "):
             if result.returncode != 0:
