@@ -19,6 +19,7 @@ installed numpy and says so.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -77,7 +78,8 @@ def numpy_without_blas(cache: Path) -> Path | None:
     PyInstaller's path; built on first use with pip. None if it cannot be had."""
     version = importlib.metadata.version("numpy")
     tag = f"cp{sys.version_info.major}{sys.version_info.minor}-{platform.machine()}"
-    target = cache / f"numpy-{version}-noblas-{tag}"
+    options = hashlib.sha256(" ".join(NUMPY_WITHOUT_BLAS).encode()).hexdigest()[:8]
+    target = cache / f"numpy-{version}-noblas-{options}-{tag}"
     if (target / "numpy" / "__init__.py").is_file():
         return target
     print(f"Building numpy {version} without BLAS (once; kept in {target})...", flush=True)

@@ -223,7 +223,8 @@ def check_leximin(folder: Path) -> str:
     matrix = np.array([[4.0, 1.0], [1.0, 3.0]])
     solved = np.linalg.solve(matrix, np.array([1.0, 2.0]))
     expect(np.allclose(matrix @ solved, [1.0, 2.0]), "numpy's linear algebra is wrong")
-    return f"a LEXIMIN draw of 5 among 12 (HiGHS, numpy {np.__version__})"
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"].get("name", "?")
+    return f"a LEXIMIN draw of 5 among 12 (HiGHS, numpy {np.__version__}, BLAS: {blas})"
 
 
 def check_qt(folder: Path) -> str:
