@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -136,7 +137,11 @@ def cut_headers(header: QHeaderView) -> list[str]:
         title = model.headerData(column, Qt.Orientation.Horizontal)
         if header.isSectionHidden(column) or not title:
             continue
-        needed = header.fontMetrics().horizontalAdvance(str(title)) + 2 * margin
+        font = QFont(header.font())
+        font.setBold(header.highlightSections())  # a selected row makes the titles bold
+        metrics = QFontMetrics(font)
+        needed = max(metrics.horizontalAdvance(line) for line in str(title).split("\n"))
+        needed += 2 * margin
         if header.isSortIndicatorShown() and header.sortIndicatorSection() == column:
             needed += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + margin
         if needed > header.sectionSize(column):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QFont, QFontMetrics, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -87,8 +87,12 @@ class ParticipantsArea(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        bold = QFont(header.font())
+        bold.setBold(True)  # the titles of a selected row's columns are bold
         for column, width in enumerate((140, 120, 150, 210)):
-            self.table.setColumnWidth(column, width)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            needed = QFontMetrics(bold).horizontalAdvance(title) + 24  # margins, sort arrow
+            self.table.setColumnWidth(column, max(width, needed))  # whole in every language
         left_layout.addWidget(self.table, 1)
         self.count = QLabel(left)
         self.count.setObjectName("areaSubtitle")
