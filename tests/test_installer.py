@@ -144,6 +144,8 @@ def test_the_spec_reads_the_version_and_bundles_data_and_lazy_modules(monkeypatc
     assert any(path.startswith("app/migrations/versions/") for path in targets)
     assert targets["app/resources/icons/atelier-citoyen-256.png"] == "app/resources/icons"
     assert any(path.startswith("app/resources/translations/fr/") for path in targets)
+    assert "app/resources/translations/fr/LC_MESSAGES/atelier.mo" in targets
+    assert not any(path.endswith(".po") for path in targets)  # sources, not read at run time
     assert not any("__pycache__" in path for path in targets)
     assert ("/meta", "atelier-citoyen.dist-info") in spec["datas"]
 
