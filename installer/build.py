@@ -11,7 +11,7 @@ the running environment if missing. Exit code 0 if everything passed, 1 otherwis
 On Linux the bundle gets numpy built from source without BLAS/LAPACK (the app's arrays are
 small; numpy falls back on its own loops and lapack_lite) instead of the PyPI wheel, whose
 OpenBLAS, gfortran and quadmath weigh 28 MB. The same numpy version as the environment's is
-compiled once (about ten minutes on two cores; needs a C/C++ compiler and PyPI) and kept in
+compiled once (11–14 minutes on two busy cores; needs a C/C++ compiler and PyPI) and kept in
 the user cache (``~/.cache/atelier-citoyen/build``); if that fails the build goes on with the
 installed numpy and says so.
 """
