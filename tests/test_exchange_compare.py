@@ -383,7 +383,8 @@ def test_measures_follow_the_language(day) -> None:
 # --------------------------------------------------------------------------- CLI
 
 
-def test_cli_compare_prints_a_table_and_json(exchange_day, capsys) -> None:
+def test_cli_compare_prints_a_table_and_json(exchange_day, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("ATELIER_LANG", "en")  # the command line otherwise follows the system
     path = str(exchange_day[0])
     assert main(["bundle", "compare", path]) == 0
     out = capsys.readouterr().out
