@@ -209,6 +209,46 @@ def test_backup_job_off_the_ui_thread_with_progress(qloop, window: MainWindow) -
     assert "Sauvegardé" in window.statusBar().currentMessage()
 
 
+def test_closing_while_the_opening_backup_copies_waits_for_it(
+    qloop, window: MainWindow, errors, monkeypatch
+) -> None:
+    """A backup still copying when the window closes ends before the workspace is closed.
+
+    Closing the store under a copy in progress made one of the two backups fail ("No such
+    file or directory") and showed an error on the way out.
+    """
+    copying, copied = threading.Event(), threading.Event()
+    real_backup, real_close = store.rotating_backup, store.Store.close
+    order: list[str] = []
+
+    def slow_backup(ws, **kwargs):
+        copying.set()
+        threading.Event().wait(0.5)  # a slow disk or a USB stick
+        made = real_backup(ws, **kwargs)
+        copied.set()
+        return made
+
+    def close(self, **kwargs):
+        order.append("closed after the copy" if copied.is_set() else "closed during the copy")
+        return real_close(self, **kwargs)
+
+    monkeypatch.setattr(store, "rotating_backup", slow_backup)
+    monkeypatch.setattr(store.Store, "close", close)
+    window.settings.backup_count = 2
+    window.start_backup("open")
+
+    async def close_while_copying():
+        while not copying.is_set():
+            await asyncio.sleep(0.01)
+        window.close()
+
+    qloop.run_until_complete(close_while_copying())
+    assert order == ["closed after the copy"]
+    assert errors == []
+    backups = store.list_backups(window.store.origin, rotating_only=True)
+    assert any("open" in p.name for p in backups)
+
+
 def test_run_job_runs_in_a_worker_thread_and_can_be_cancelled(qloop, qtbot) -> None:
     main_thread = threading.get_ident()
     seen: dict[str, object] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -42,6 +43,8 @@ class MainWindow(QMainWindow):
         self.store = workspace
         self.settings = settings
         self._pending: set[asyncio.Future] = set()
+        #: Backups run here, one at a time, so closing can wait for one still copying.
+        self._backups = ThreadPoolExecutor(1, thread_name_prefix="backup")
         self.undo_stack = QUndoStack(self)
         self.setObjectName("mainWindow")
         self.resize(1100, 720)
@@ -265,7 +268,13 @@ class MainWindow(QMainWindow):
         self.start_backup("open")
         return True
 
+    def _finish_backups(self) -> None:
+        """Wait for a background backup still copying the workspace about to be closed."""
+        self._backups.shutdown(wait=True)
+        self._backups = ThreadPoolExecutor(1, thread_name_prefix="backup")
+
     def _switch_to(self, new: store.Store) -> None:
+        self._finish_backups()
         old, self.store = self.store, new
         self.undo_stack.clear()  # its commands belong to the workspace being closed
         self._build()
@@ -363,7 +372,12 @@ class MainWindow(QMainWindow):
         self.store.backup_count = max(1, self.settings.backup_count)
         try:
             made = await run_job(
-                self, _("Backing up…"), store.rotating_backup, self.store, reason=reason
+                self,
+                _("Backing up…"),
+                store.rotating_backup,
+                self.store,
+                reason=reason,
+                executor=self._backups,
             )
         except Cancelled:
             self.statusBar().showMessage(_("Backup cancelled."), 5000)
@@ -501,6 +515,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         for future in list(self._pending):
             future.cancel()
+        # A backup started on opening may still be copying: closing the store under it
+        # would make it fail ("No such file") and show an error on the way out.
+        self._backups.shutdown(wait=True)
         self.settings.set_value("window/geometry", self.saveGeometry())
         self.settings.sync()
         try:
