@@ -281,10 +281,6 @@ def test_fit_sidebar_shows_every_title_whole(window: MainWindow) -> None:
         assert sidebar_problems(window.sidebar) == [], language
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="main_window.py (not ours) must call qt_i18n.fit_sidebar(self.sidebar) in _build()",
-)
 def test_the_window_sizes_its_sidebar_from_its_titles(window: MainWindow) -> None:
     window.set_language("bg")
     settle()

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
             # Areas are built when first shown: start-up only pays for the first one.
             self.stack.addWidget(QWidget(self.stack))
         self._built = [False] * len(AREAS)
+        qt_i18n.fit_sidebar(self.sidebar)  # the longest title whole, in every language
         self.sidebar.blockSignals(False)
         self.sidebar.setCurrentRow(current)
         self._show_area(current)
