@@ -9,10 +9,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Select, case, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app import i18n
 from app.errors import AtelierError
 from app.facilitation import labels
 from app.facilitation.conflicts import (
@@ -255,6 +256,10 @@ def count_participants(session: Session, search: str = "") -> int:
     return session.scalar(_filtered(session, select(func.count(Participant.id)), search)) or 0
 
 
+#: In Bulgarian, the columns a name sort reads, in turn (see :func:`participant_page`).
+_NAME_ORDER = {"last_name": ("last_name", "first_name"), "first_name": ("first_name", "last_name")}
+
+
 def participant_page(
     session: Session,
     offset: int,
@@ -262,14 +267,31 @@ def participant_page(
     search: str = "",
     sort: str = "last_name",
     descending: bool = False,
+    language: str | None = None,
 ) -> list[ParticipantRow]:
-    """One page of the registry, sorted in SQL (only ``limit`` rows are loaded)."""
+    """One page of the registry, sorted in SQL (only ``limit`` rows are loaded).
+
+    Names sort on their folded keys, Cyrillic transliterated among Latin names ("Петрова"
+    under P), except in Bulgarian (``language``, default the interface language): there
+    Cyrillic names come first, in the Bulgarian alphabet (Ж before З, й its own letter after
+    и), then Latin ones.
+    """
     sort = sort if sort in SORT_COLUMNS else "last_name"
-    keys = {"last_name": Participant.sort_key, "first_name": Participant.first_key}
-    column = keys.get(sort) or getattr(Participant, sort)
-    if session.get_bind().dialect.name == "postgresql":
-        column = column.collate("C")  # the same order as a workspace file, whatever the server
-    order = (column.desc() if descending else column.asc()).nulls_last()
+    on_postgresql = session.get_bind().dialect.name == "postgresql"
+    if (language or i18n.current_language()) == "bg" and sort in _NAME_ORDER:
+        orders = []
+        for name in _NAME_ORDER[sort]:
+            text = func.coalesce(getattr(Participant, name), "")
+            latin_first = case((text >= "А", 0), else_=1)  # U+0410, the first Cyrillic capital
+            column = text.collate("C") if on_postgresql else text
+            orders += [latin_first, column]
+        order_by = [o.desc() if descending else o.asc() for o in orders]
+    else:
+        keys = {"last_name": Participant.sort_key, "first_name": Participant.first_key}
+        column = keys.get(sort) or getattr(Participant, sort)
+        if on_postgresql:
+            column = column.collate("C")  # the same order as a workspace file, whatever the server
+        order_by = [(column.desc() if descending else column.asc()).nulls_last()]
     query = _filtered(
         session,
         select(
@@ -283,7 +305,7 @@ def participant_page(
         ),
         search,
     )
-    query = query.order_by(order, Participant.id).offset(offset).limit(limit)
+    query = query.order_by(*order_by, Participant.id).offset(offset).limit(limit)
     return [ParticipantRow(*row) for row in session.execute(query).all()]
 
 
