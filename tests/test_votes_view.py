@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
+from app import i18n
 from app.facilitation import votes
 from app.facilitation.voting import registry
 from app.facilitation.voting.base import TieBreaker
@@ -287,6 +288,8 @@ def test_a_tie_is_broken_by_the_facilitators_recorded_order(qtbot, area, errors,
 
     def decide(dialog: TieDecisionDialog) -> int:
         seen.append(dialog)
+        texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert "options ayant le même nombre d'approbations" in texts  # the tie, in French
         first = dialog.order.item(0).text()
         dialog.decide.setChecked(True)
         if first != "Parc des Œillets":
@@ -296,7 +299,8 @@ def test_a_tie_is_broken_by_the_facilitators_recorded_order(qtbot, area, errors,
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(TieDecisionDialog, "exec", decide)
-    qtbot.mouseClick(area.buttons["close"], Qt.MouseButton.LeftButton)
+    with i18n.language("fr"):
+        qtbot.mouseClick(area.buttons["close"], Qt.MouseButton.LeftButton)
     assert errors == [] and len(seen) == 1
     with area.store.session() as s:
         document = votes.frozen_result(s, info.id)

@@ -46,7 +46,9 @@ class TieDecisionDialog(QDialog):
         tied: list[int] = []
         for tie in result.ties:
             names = ", ".join(self.options[i] for i in tie.tied)
-            label = QLabel("• " + _("{context}: {names}").format(context=tie.context, names=names))
+            # contexts are stored as source strings: shown in the interface language
+            context = _(tie.context)
+            label = QLabel("• " + _("{context}: {names}").format(context=context, names=names))
             label.setWordWrap(True)
             layout.addWidget(label)
             tied.extend(i for i in tie.order if i not in tied)
