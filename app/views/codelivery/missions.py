@@ -225,50 +225,48 @@ class MissionsPage(Page):
         self.assigned = table(page, self.assigned_model, "assignedTable")
         box.addWidget(self.assigned, 1)
         self.details.addTab(page, _("Volunteers on the mission"))
-        # people helped
-        page = QWidget(self.details)
-        box = QVBoxLayout(page)
-        self.helped = QTableWidget(page)
-        self.helped.setObjectName("helpedTable")
+        self.helped = self._table_tab(
+            _("People helped"),
+            "helpedTable",
+            (
+                ("helped", _("Add people helped…"), self.add_people_helped),
+                ("unhelped", _("Remove the line"), self.remove_people_helped),
+            ),
+        )
         self.helped_rows: list[M.PeopleHelpedInfo] = []
-        box.addWidget(self.helped, 1)
-        row = QHBoxLayout()
-        for key, text, slot in (
-            ("helped", _("Add people helped…"), self.add_people_helped),
-            ("unhelped", _("Remove the line"), self.remove_people_helped),
-        ):
-            button = QPushButton(text, page)
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            row.addWidget(button)
-        row.addStretch(1)
-        box.addLayout(row)
-        self.details.addTab(page, _("People helped"))
-        # support costs
-        page = QWidget(self.details)
-        box = QVBoxLayout(page)
-        self.costs = QTableWidget(page)
-        self.costs.setObjectName("costTable")
+        self.costs = self._table_tab(
+            _("Support costs"),
+            "costTable",
+            (
+                ("cost", _("Add a cost…"), self.add_cost),
+                ("uncost", _("Remove the cost"), self.remove_cost),
+            ),
+        )
         self.cost_rows: list[M.SupportCostInfo] = []
-        box.addWidget(self.costs, 1)
-        row = QHBoxLayout()
-        for key, text, slot in (
-            ("cost", _("Add a cost…"), self.add_cost),
-            ("uncost", _("Remove the cost"), self.remove_cost),
-        ):
-            button = QPushButton(text, page)
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            row.addWidget(button)
-        row.addStretch(1)
-        box.addLayout(row)
-        self.details.addTab(page, _("Support costs"))
         split.addWidget(self.table)
         split.addWidget(self.details)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout.addWidget(split, 1)
         self._selected()
+
+    def _table_tab(self, title: str, name: str, buttons) -> QTableWidget:
+        """A tab of the details: a table above its buttons (``(key, text, slot)`` each)."""
+        page = QWidget(self.details)
+        box = QVBoxLayout(page)
+        view = QTableWidget(page)
+        view.setObjectName(name)
+        box.addWidget(view, 1)
+        row = QHBoxLayout()
+        for key, text, slot in buttons:
+            button = QPushButton(text, page)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.details.addTab(page, title)
+        return view
 
     # ----------------------------------------------------------------- state
     def reload(self, select: uuid.UUID | None = None) -> None:
