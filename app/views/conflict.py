@@ -50,8 +50,7 @@ class ConflictDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
-        shown = [f for f in conflict.fields if f.differs] or list(conflict.fields)
-        shown += [f for f in conflict.fields if f not in shown]
+        shown = sorted(conflict.fields, key=lambda f: not f.differs)  # differing fields first
         self.table = QTableWidget(len(shown), len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
